@@ -1,0 +1,25 @@
+/**
+ * The public surface of the contract: every name a service may import.
+ * Hand-written on purpose, so that a new generated symbol is exported by decision, not by accident.
+ */
+export {
+  protobufPackage,
+  BookCategory,
+  bookCategoryFromJSON,
+  bookCategoryToJSON,
+  RecommendRequest,
+  BookRecommendation,
+  RecommendResponse,
+  Book,
+  ListBooksRequest,
+  ListBooksResponse,
+  RecommendationServiceService,
+  RecommendationServiceClient,
+} from './gen/bookstore/recommendations/v1/recommendations';
+export type {
+  RecommendationServiceServer,
+  MessageFns,
+} from './gen/bookstore/recommendations/v1/recommendations';
+
+/** The fully qualified name of the service, as used by health checks, reflection and metrics. */
+export const RECOMMENDATION_SERVICE_NAME = 'bookstore.recommendations.v1.RecommendationService';

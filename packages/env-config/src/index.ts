@@ -1,0 +1,2 @@
+export { ConfigError, createEnvReader } from './env-reader';
+export type { EnvReader } from './env-reader';

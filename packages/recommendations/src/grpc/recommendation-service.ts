@@ -1,0 +1,31 @@
+import type { Book, ListBooksResponse, RecommendationServiceServer, RecommendResponse } from '@bookstore/contracts';
+import type { Logger } from 'pino';
+import type { CatalogBook } from '../domain/books';
+import type { Recommender } from '../domain/recommender';
+import { createHandlerAdapters } from './handler-adapters';
+
+function toWireBook(book: CatalogBook): Book {
+  return { id: book.id, title: book.title, author: book.author, category: book.category };
+}
+
+/**
+ * The generated RecommendationService interface, implemented over the domain recommender.
+ * Handlers only translate messages: validation and errors belong to the domain and the adapters.
+ */
+export function createRecommendationService(options: {
+  recommender: Recommender;
+  logger: Logger;
+}): RecommendationServiceServer {
+  const { recommender } = options;
+  const { unary, serverStream } = createHandlerAdapters(options.logger);
+  return {
+    recommend: unary((request): RecommendResponse => ({
+      recommendations: recommender
+        .recommend({ userId: request.userId, category: request.category, maxResults: request.maxResults })
+        .map((book) => ({ id: book.id, title: book.title })),
+    })),
+    listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
+      for (const book of recommender.listBooks(request.category)) yield { book: toWireBook(book) };
+    }),
+  };
+}
