@@ -1,0 +1,51 @@
+# Thin targets over pnpm and buf. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]")
+TOOLS := .tools
+PNPM := $(TOOLS)/node_modules/.bin/pnpm
+BUF := node_modules/.bin/buf
+
+.PHONY: help install generate lint typecheck build test unit check-generated breaking run clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(PNPM): package.json
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(TOOLS) pnpm@$(PNPM_VERSION)
+	@touch $@
+
+install: $(PNPM) ## Install dependencies from the frozen lockfile (and the pinned pnpm)
+	$(PNPM) install --frozen-lockfile
+
+generate: install ## Regenerate packages/contracts/src/gen from proto/ with buf + ts-proto
+	$(BUF) generate
+
+lint: install ## buf lint on the contract, eslint on the TypeScript
+	$(BUF) lint
+	$(PNPM) exec eslint .
+
+typecheck: install ## tsc --noEmit in every package (sources and tests)
+	$(PNPM) -r typecheck
+
+build: install ## Compile every package to dist/
+	$(PNPM) -r build
+
+check-generated: install ## Fail when regenerating would change committed code
+	scripts/check-generated.sh
+
+breaking: install ## buf breaking against main (or the previous commit on main)
+	scripts/check-breaking.sh
+
+unit: build ## Only the jest suites of every package
+	$(PNPM) test
+
+test: install lint typecheck check-generated breaking build ## Every check, then every jest suite
+	$(PNPM) test
+
+run: build ## Install, build and start both services; the homepage is at http://localhost:5000
+	node scripts/run-local.js
+
+clean: ## Remove build output and installed dependencies
+	rm -rf packages/*/dist node_modules packages/*/node_modules $(TOOLS)

@@ -1,0 +1,96 @@
+import {
+  type Book,
+  BookCategory,
+  type BookRecommendation,
+  type ListBooksResponse,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
+import { type ChannelOptions, credentials, Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
+
+/** A failed call to Recommendations, with the gRPC code that ended it. */
+export class RecommendationsError extends Error {
+  constructor(
+    readonly code: Status,
+    details: string,
+  ) {
+    super(`recommendations call failed: ${Status[code] ?? code}: ${details}`);
+    this.name = 'RecommendationsError';
+  }
+
+  /** The code's name as logs and metrics write it, e.g. DEADLINE_EXCEEDED. */
+  get codeName(): string {
+    return Status[this.code] ?? String(this.code);
+  }
+}
+
+export interface RecommendationsClient {
+  recommend(query: { userId: number; category: BookCategory; maxResults: number }, requestId?: string): Promise<BookRecommendation[]>;
+  /** The whole catalog (or one category), read from the ListBooks stream. */
+  listBooks(category?: BookCategory, requestId?: string): Promise<Book[]>;
+  close(): void;
+}
+
+/**
+ * Spread calls over every address the target resolves to, and retry only what is safe to retry
+ * (UNAVAILABLE: the call never reached a handler). See docs/operations.md for each value.
+ */
+const SERVICE_CONFIG = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{ service: 'bookstore.recommendations.v1.RecommendationService' }],
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: '0.01s',
+        maxBackoff: '0.1s',
+        backoffMultiplier: 2,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      },
+    },
+  ],
+  retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
+};
+
+const CHANNEL_OPTIONS: ChannelOptions = {
+  'grpc.service_config': JSON.stringify(SERVICE_CONFIG),
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
+
+function toError(error: ServiceError): RecommendationsError {
+  return new RecommendationsError(error.code, error.details);
+}
+
+/**
+ * The one module that calls Recommendations: one channel for the process lifetime, a deadline on
+ * every call, and every failure turned into a RecommendationsError.
+ */
+export function createRecommendationsClient(options: { address: string; timeoutMs: number }): RecommendationsClient {
+  const client = new RecommendationServiceClient(options.address, credentials.createInsecure(), CHANNEL_OPTIONS);
+  const callOptions = () => ({ deadline: Date.now() + options.timeoutMs });
+  const metadataFor = (requestId: string | undefined) => {
+    const metadata = new Metadata();
+    if (requestId !== undefined) metadata.set('x-request-id', requestId);
+    return metadata;
+  };
+
+  return {
+    recommend: (query, requestId) =>
+      new Promise((resolve, reject) => {
+        client.recommend(query, metadataFor(requestId), callOptions(), (error, response) =>
+          error ? reject(toError(error)) : resolve(response.recommendations),
+        );
+      }),
+    listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, requestId) =>
+      new Promise((resolve, reject) => {
+        const books: Book[] = [];
+        const stream = client.listBooks({ category }, metadataFor(requestId), callOptions());
+        stream.on('data', (message: ListBooksResponse) => {
+          if (message.book) books.push(message.book);
+        });
+        stream.on('error', (error: ServiceError) => reject(toError(error)));
+        stream.on('end', () => resolve(books));
+      }),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,58 @@
+import { html } from '../support/test-app';
+import { runToExit, startService, type ServiceProcess } from './processes';
+
+describe('the built bookstore, as users run it', () => {
+  let recommendations: ServiceProcess;
+  let marketplace: ServiceProcess;
+
+  beforeAll(async () => {
+    recommendations = await startService('recommendations', { PORT: '0', HOST: '127.0.0.1' });
+    marketplace = await startService('marketplace', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RECOMMENDATIONS_ADDR: `dns:///localhost:${recommendations.port}`,
+    });
+  });
+  afterAll(async () => {
+    await marketplace?.stop();
+    await recommendations?.stop();
+  });
+
+  it('serves the homepage with 3 recommended books (the tutorial integration check)', async () => {
+    const response = await fetch(`http://127.0.0.1:${marketplace.port}/`);
+    expect(response.status).toBe(200);
+    const page = html(await response.text());
+    expect(page.querySelector('title')?.text).toBe('Online Books For You');
+    expect(page.querySelectorAll('main li')).toHaveLength(3);
+  });
+
+  it('serves the whole catalog at /books', async () => {
+    const page = html(await (await fetch(`http://127.0.0.1:${marketplace.port}/books`)).text());
+    expect(page.querySelectorAll('main li').length).toBeGreaterThanOrEqual(18);
+  });
+
+  it('logs one JSON line per RPC in recommendations', async () => {
+    await fetch(`http://127.0.0.1:${marketplace.port}/?category=self-help`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const rpcs = recommendations.logs.filter((l) => l.msg === 'rpc finished');
+    expect(rpcs.length).toBeGreaterThanOrEqual(1);
+    expect(rpcs[0]).toEqual(expect.objectContaining({ method: expect.any(String), code: 'OK', durationMs: expect.any(Number) }));
+  });
+
+  it('stops both on SIGTERM with exit code 0', async () => {
+    expect(await marketplace.stop('SIGTERM')).toBe(0);
+    expect(await recommendations.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('start-up with invalid configuration', () => {
+  it.each([
+    ['recommendations', { PORT: 'http', LOG_LEVEL: 'loud' }, ['PORT must be an integer from 0 to 65535', 'LOG_LEVEL must be one of']],
+    ['marketplace', { RECOMMENDATIONS_TIMEOUT_MS: '0' }, ['RECOMMENDATIONS_TIMEOUT_MS must be an integer from 1 to 60000']],
+  ] as const)('%s exits 1 with one message naming every problem', async (service, env, problems) => {
+    const { code, stderr } = await runToExit(service, env);
+    expect(code).toBe(1);
+    expect(stderr.split('\n')[0]).toBe(`${service}: invalid configuration:`);
+    for (const problem of problems) expect(stderr).toContain(problem);
+  });
+});

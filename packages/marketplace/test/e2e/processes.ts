@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const PACKAGES = join(__dirname, '..', '..', '..');
+
+/** Path of a service's built entry point, as users run it. */
+export function entryPoint(service: 'recommendations' | 'marketplace'): string {
+  return join(PACKAGES, service, 'dist', 'main.js');
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Parsed JSON log lines seen so far. */
+  readonly logs: Record<string, unknown>[];
+  readonly port: number;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `node dist/main.js` and waits for its "listening" log line (which carries the port). */
+export async function startService(
+  service: 'recommendations' | 'marketplace',
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [entryPoint(service)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (typeof entry.msg === 'string' && entry.msg.endsWith('listening')) resolve(entry.port as number);
+    });
+    void exited.then((code) => reject(new Error(`${service} exited with ${code} before listening: ${stderr}`)));
+  });
+  return {
+    child,
+    logs,
+    port,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs a service to completion and returns its exit code and stderr (for start-up failures). */
+export async function runToExit(service: 'recommendations' | 'marketplace', env: Record<string, string>) {
+  const child = spawn(process.execPath, [entryPoint(service)], { env: { PATH: process.env.PATH ?? '', ...env } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}

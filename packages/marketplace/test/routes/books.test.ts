@@ -1,0 +1,33 @@
+import { BOOKS } from '@bookstore/recommendations';
+import { startRecommendations, type RunningServer } from '../support/servers';
+import { buildTestApp, html, type TestApp } from '../support/test-app';
+
+describe('GET /books', () => {
+  let recommendations: RunningServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    recommendations = await startRecommendations();
+    t = await buildTestApp({ address: recommendations.address });
+  });
+  afterAll(async () => {
+    await t.close();
+    await recommendations.stop();
+  });
+
+  it('lists every catalog title with its author, grouped by category', async () => {
+    const response = await t.app.inject('/books');
+    expect(response.statusCode).toBe(200);
+    const page = html(response.body);
+    const sections = page.querySelectorAll('main section');
+    expect(sections.map((s) => s.querySelector('h2')?.text)).toEqual(['Mystery', 'Science fiction', 'Self help']);
+    const listed = sections.flatMap((s) =>
+      s.querySelectorAll('li').map((li) => [li.querySelector('.book-title')?.text, li.querySelector('.book-author')?.text]),
+    );
+    expect(listed).toHaveLength(BOOKS.length);
+    for (const book of BOOKS) expect(listed).toContainEqual([book.title, `by ${book.author}`]);
+  });
+
+  it('rejects query parameters it does not take', async () => {
+    expect((await t.app.inject('/books?x=1')).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { parse, type HTMLElement } from 'node-html-parser';
+import pino from 'pino';
+import { buildApp } from '../../src/app';
+import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
+
+export type LogLine = Record<string, unknown> & { msg: string; level: number };
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly logs: LogLine[];
+  close(): Promise<void>;
+}
+
+/** The marketplace built in-process (no port), talking to Recommendations at `address`. */
+export async function buildTestApp(options: { address: string; timeoutMs?: number }): Promise<TestApp> {
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+  const recommendations: RecommendationsClient = createRecommendationsClient({
+    address: options.address,
+    timeoutMs: options.timeoutMs ?? 1000,
+  });
+  const app = await buildApp({ config: { logLevel: 'info' }, logger, recommendations });
+  return {
+    app,
+    logs,
+    close: async () => {
+      await app.close();
+      recommendations.close();
+    },
+  };
+}
+
+/** Parses an HTML page for assertions about what a person sees. */
+export function html(body: string): HTMLElement {
+  return parse(body);
+}

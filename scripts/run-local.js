@@ -1,0 +1,40 @@
+// `make run`: starts the built Recommendations and Marketplace together; Ctrl+C stops both.
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const recommendationsPort = process.env.RECOMMENDATIONS_PORT || '50051';
+const services = [
+  { name: 'recommendations', env: { PORT: recommendationsPort } },
+  {
+    name: 'marketplace',
+    env: { PORT: process.env.PORT || '5000', RECOMMENDATIONS_ADDR: `localhost:${recommendationsPort}` },
+  },
+];
+
+let stopping = false;
+const children = services.map(({ name, env }) => {
+  const child = spawn(process.execPath, [join(root, 'packages', name, 'dist', 'main.js')], {
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping the bookstore`);
+      stop(1);
+    }
+  });
+  return child;
+});
+
+function stop(exitCode) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : null))).then(() =>
+    process.exit(exitCode),
+  );
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+console.error(`bookstore: open http://localhost:${services[1].env.PORT} (Ctrl+C stops both services)`);
