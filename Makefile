@@ -26,7 +26,7 @@ lint: install ## buf lint on the contract, eslint on the TypeScript
 	$(BUF) lint
 	$(PNPM) exec eslint .
 
-typecheck: install ## tsc --noEmit in every package (sources and tests)
+typecheck: build ## tsc --noEmit in every package (sources and tests; needs the libraries built)
 	$(PNPM) -r typecheck
 
 build: install ## Compile every package to dist/
@@ -41,7 +41,7 @@ breaking: install ## buf breaking against main (or the previous commit on main)
 unit: build ## Only the jest suites of every package
 	$(PNPM) test
 
-test: install lint typecheck check-generated breaking build ## Every check, then every jest suite
+test: install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000
