@@ -7,7 +7,7 @@ TOOLS := .tools
 PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 
-.PHONY: help install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ help: ## List the targets
 $(PNPM): package.json
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(TOOLS) pnpm@$(PNPM_VERSION)
 	@touch $@
+
+system-deps: ## Debian packages the tests use (Python gRPC for the interop test), installed when missing
+	scripts/install-system-deps.sh
 
 install: $(PNPM) ## Install dependencies from the frozen lockfile (and the pinned pnpm)
 	$(PNPM) install --frozen-lockfile
@@ -41,7 +44,7 @@ breaking: install ## buf breaking against main (or the previous commit on main)
 unit: build ## Only the jest suites of every package
 	$(PNPM) test
 
-test: install lint build typecheck check-generated breaking ## Every check, then every jest suite
+test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, when missing (apt-get, as root):
+#   python3-grpcio, python3-grpc-tools  the Python client generated from proto/ (interop test)
+# Not root or no apt: says what is missing and fails, so no test is skipped silently.
+set -euo pipefail
+packages=(python3-grpcio python3-grpc-tools "$@")
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages present: ${packages[*]}"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "missing Debian packages: ${missing[*]} (install them with apt-get as root)" >&2
+  exit 1
+fi
+echo "installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
