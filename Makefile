@@ -24,6 +24,7 @@ install: $(PNPM) ## Install dependencies from the frozen lockfile (and the pinne
 
 generate: install ## Regenerate packages/contracts/src/gen from proto/ with buf + ts-proto
 	$(BUF) generate
+	node scripts/embed-descriptor-set.js
 
 lint: install ## buf lint on the contract, eslint on the TypeScript
 	$(BUF) lint

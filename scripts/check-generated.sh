@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GEN=packages/contracts/src/gen
 node_modules/.bin/buf generate
+node scripts/embed-descriptor-set.js
 if ! git diff --quiet -- "$GEN" || [ -n "$(git ls-files --others --exclude-standard -- "$GEN")" ]; then
   echo "generated code is stale: run 'make generate' and commit the result" >&2
   git status --short -- "$GEN" >&2

@@ -2,6 +2,8 @@
  * The public surface of the contract: every name a service may import.
  * Hand-written on purpose, so that a new generated symbol is exported by decision, not by accident.
  */
+import { FILE_DESCRIPTOR_SET_BASE64 } from './gen/descriptor-set';
+
 export {
   protobufPackage,
   BookCategory,
@@ -23,3 +25,8 @@ export type {
 
 /** The fully qualified name of the service, as used by health checks, reflection and metrics. */
 export const RECOMMENDATION_SERVICE_NAME = 'bookstore.recommendations.v1.RecommendationService';
+
+/** proto/ as a serialized FileDescriptorSet: what gRPC reflection serves to grpcurl and Postman. */
+export function fileDescriptorSet(): Buffer {
+  return Buffer.from(FILE_DESCRIPTOR_SET_BASE64, 'base64');
+}

@@ -19,6 +19,8 @@ export interface EnvReader {
   boolean(name: string, fallback: boolean): boolean;
   /** One of a fixed set of values. */
   oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T;
+  /** Records a problem that spans several variables. */
+  problem(message: string): void;
   /** Throws one ConfigError listing every problem seen so far. */
   finish(): void;
 }
@@ -67,6 +69,9 @@ export function createEnvReader(env: Readonly<Record<string, string | undefined>
       const match = values.find((v) => v === value);
       if (match === undefined) problems.push(`${name} must be one of ${values.join(', ')} (got "${value}")`);
       return match ?? fallback;
+    },
+    problem(message) {
+      problems.push(message);
     },
     finish() {
       if (problems.length > 0) throw new ConfigError(problems);

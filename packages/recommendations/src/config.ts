@@ -3,23 +3,72 @@ import { createEnvReader } from '@bookstore/env-config';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Everything the service reads from its environment, validated and frozen. */
+/** Files of the optional TLS set-up; with `clientCaFile`, clients must present a certificate. */
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile: string | undefined;
+  /** How often the files are re-read, so rotated certificates apply without a restart. */
+  readonly reloadIntervalMs: number;
+}
+
+/** Everything the service reads from its environment, validated and frozen. docs/operations.md explains each. */
 export interface RecommendationsConfig {
-  /** gRPC port; 0 asks the OS for a free one. */
   readonly port: number;
-  /** Interface to bind; 0.0.0.0 so a container's port is reachable. */
   readonly host: string;
   readonly logLevel: LogLevel;
+  readonly metricsPort: number;
+  readonly enableReflection: boolean;
+  readonly maxReceiveMessageBytes: number;
+  readonly maxConcurrentStreams: number;
+  readonly maxConnectionAgeMs: number;
+  readonly maxConnectionAgeGraceMs: number;
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  readonly tls: TlsConfig | undefined;
+  /** Plaintext health port, used only with TLS on (Kubernetes' gRPC probes cannot speak TLS). */
+  readonly healthPort: number;
 }
+
+const MS_MAX = 24 * 60 * 60 * 1000;
 
 /** Reads the environment once; throws one ConfigError listing every invalid variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): RecommendationsConfig {
   const read = createEnvReader(env);
+  const certFile = read.optional('TLS_CERT_FILE');
+  const keyFile = read.optional('TLS_KEY_FILE');
+  const clientCaFile = read.optional('TLS_CLIENT_CA_FILE');
   const config: RecommendationsConfig = {
     port: read.port('PORT', 50051),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsPort: read.port('METRICS_PORT', 9090),
+    enableReflection: read.boolean('ENABLE_REFLECTION', true),
+    maxReceiveMessageBytes: read.integer('MAX_RECEIVE_MESSAGE_BYTES', 64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    maxConcurrentStreams: read.integer('MAX_CONCURRENT_STREAMS', 100, { min: 1, max: 2 ** 31 - 1 }),
+    maxConnectionAgeMs: read.integer('MAX_CONNECTION_AGE_MS', 30_000, { min: 1000, max: MS_MAX }),
+    maxConnectionAgeGraceMs: read.integer('MAX_CONNECTION_AGE_GRACE_MS', 10_000, { min: 0, max: MS_MAX }),
+    keepaliveTimeMs: read.integer('KEEPALIVE_TIME_MS', 60_000, { min: 1000, max: MS_MAX }),
+    keepaliveTimeoutMs: read.integer('KEEPALIVE_TIMEOUT_MS', 20_000, { min: 1000, max: MS_MAX }),
+    shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: MS_MAX }),
+    tls:
+      certFile !== undefined && keyFile !== undefined
+        ? {
+            certFile,
+            keyFile,
+            clientCaFile,
+            reloadIntervalMs: read.integer('TLS_RELOAD_INTERVAL_MS', 60_000, { min: 100, max: MS_MAX }),
+          }
+        : undefined,
+    healthPort: read.port('HEALTH_PORT', 50052),
   };
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    read.problem('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (clientCaFile !== undefined && certFile === undefined) {
+    read.problem('TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE');
+  }
   read.finish();
   return Object.freeze(config);
 }

@@ -8,4 +8,4 @@ export { createRecommender } from './domain/recommender';
 export type { Recommender } from './domain/recommender';
 export { createLogger } from './logger';
 export { createRecommendationServer } from './server';
-export type { RecommendationServer } from './server';
+export type { BoundPorts, RecommendationServer } from './server';

@@ -1,6 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** The process's one logger: JSON lines, with the service name on each. */
+/** Credentials callers may send as metadata; never written to logs. */
+export const REDACTED_METADATA = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'proxy-authorization'];
+
+/** The process's one logger: JSON lines, with the service name on each and credentials redacted. */
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
-  return pino({ name: 'recommendations', level: options.level }, options.destination ?? pino.destination({ sync: false }));
+  return pino(
+    { name: 'recommendations', level: options.level, redact: REDACTED_METADATA.map((key) => `metadata["${key}"]`) },
+    options.destination ?? pino.destination({ sync: false }),
+  );
 }

@@ -1,27 +1,28 @@
 import { ConfigError } from '@bookstore/env-config';
-import { loadConfig } from './config';
+import { loadConfig, type RecommendationsConfig } from './config';
 import { BOOKS } from './domain/books';
 import { createCatalog } from './domain/catalog';
 import { createRecommender } from './domain/recommender';
 import { createLogger } from './logger';
 import { createRecommendationServer } from './server';
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): RecommendationsConfig {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`recommendations: ${error.message}\n`);
     process.exit(1);
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const logger = createLogger({ level: config.logLevel });
   const catalog = createCatalog(BOOKS, { minPerCategory: 6 });
   const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
-  const port = await server.start();
-  logger.info({ port, host: config.host, books: catalog.all().length }, 'recommendations listening');
+  const ports = await server.start();
+  logger.info({ ...ports, host: config.host, tls: config.tls !== undefined, books: catalog.all().length }, 'recommendations listening');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -30,8 +31,8 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void server.stop(SHUTDOWN_GRACE_MS).then(() => {
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: readiness NOT_SERVING, draining calls');
+    void server.stop().then(() => {
       logger.info('stopped');
       logger.flush(() => process.exit(0));
     });

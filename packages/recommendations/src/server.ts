@@ -1,42 +1,108 @@
 import { RecommendationServiceService } from '@bookstore/contracts';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { type ChannelOptions, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
+import { createServerCredentials } from './credentials';
 import type { Recommender } from './domain/recommender';
 import { createRecommendationService } from './grpc/recommendation-service';
+import { createHealthState } from './health';
 import { createAccessLogInterceptor } from './interceptors/access-log';
+import { createMetricsInterceptor } from './interceptors/metrics';
+import { createRequestIdInterceptor } from './interceptors/request-id';
+import { createMetricsServer } from './observability/metrics-server';
+import { createServerMetrics } from './observability/server-metrics';
+import { createReflectionService } from './reflection';
 
-export interface RecommendationServer {
-  /** Binds and serves; resolves with the bound port (useful with port 0). */
-  start(): Promise<number>;
-  /** Stops accepting, lets in-flight calls finish for `graceMs`, then cancels the rest. */
-  stop(graceMs: number): Promise<void>;
+export interface BoundPorts {
+  readonly port: number;
+  readonly metricsPort: number;
+  /** The plaintext health port; only with TLS on. */
+  readonly healthPort: number | undefined;
 }
 
-/** Wires the gRPC server: service implementation, interceptor chain and credentials. */
+export interface RecommendationServer {
+  /** Binds every port, then reports ready. */
+  start(): Promise<BoundPorts>;
+  /**
+   * Readiness NOT_SERVING, stop accepting, let in-flight calls and streams finish for
+   * `config.shutdownGraceMs`, then cancel the rest. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/** Connection settings; docs/operations.md says why each default is what it is. */
+function serverOptions(config: RecommendationsConfig): ChannelOptions {
+  return {
+    'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
+    'grpc.max_concurrent_streams': config.maxConcurrentStreams,
+    'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+  };
+}
+
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))),
+  );
+}
+
+function shutDown(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.forceShutdown(), graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Wires the gRPC server: the service, health and reflection; the interceptor chain (request id
+ * innermost, so the access log and metrics see it); credentials; the metrics endpoint.
+ */
 export function createRecommendationServer(options: {
   config: RecommendationsConfig;
   logger: Logger;
   recommender: Recommender;
 }): RecommendationServer {
   const { config, logger, recommender } = options;
-  const server = new Server({ interceptors: [createAccessLogInterceptor(logger)] });
+  const health = createHealthState();
+  const metrics = createServerMetrics();
+  const server = new Server({
+    ...serverOptions(config),
+    interceptors: [createRequestIdInterceptor(), createAccessLogInterceptor(logger), createMetricsInterceptor(metrics)],
+  });
   server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
+  health.implementation.addToServer(server);
+  if (config.enableReflection) createReflectionService().addToServer(server);
 
+  // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
+  const healthServer = config.tls === undefined ? undefined : new Server();
+  if (healthServer !== undefined) health.implementation.addToServer(healthServer);
+  const metricsServer = createMetricsServer({ registry: metrics.registry, host: config.host, port: config.metricsPort });
+
+  let stopping: Promise<void> | undefined;
   return {
-    start: () =>
-      new Promise<number>((resolve, reject) => {
-        server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (error, port) =>
-          error ? reject(error) : resolve(port),
-        );
-      }),
-    stop: (graceMs) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.forceShutdown(), graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
+    async start() {
+      const port = await bind(server, `${config.host}:${config.port}`, createServerCredentials(config.tls));
+      const healthPort =
+        healthServer === undefined
+          ? undefined
+          : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
+      const metricsPort = await metricsServer.start();
+      health.markReady();
+      return { port, metricsPort, healthPort };
+    },
+    stop() {
+      stopping ??= (async () => {
+        health.markDraining();
+        await shutDown(server, config.shutdownGraceMs);
+        if (healthServer !== undefined) await shutDown(healthServer, 0);
+        await metricsServer.stop();
+      })();
+      return stopping;
+    },
   };
 }

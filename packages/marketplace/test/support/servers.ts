@@ -4,6 +4,7 @@ import {
   createCatalog,
   createRecommendationServer,
   createRecommender,
+  loadConfig,
   type CatalogBook,
 } from '@bookstore/recommendations';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
@@ -18,12 +19,12 @@ export interface RunningServer {
 /** The real Recommendations service, in-process on a free loopback port. */
 export async function startRecommendations(options: { books?: readonly CatalogBook[]; port?: number } = {}): Promise<RunningServer> {
   const server = createRecommendationServer({
-    config: { port: options.port ?? 0, host: '127.0.0.1', logLevel: 'silent' },
+    config: loadConfig({ PORT: String(options.port ?? 0), HOST: '127.0.0.1', METRICS_PORT: '0', SHUTDOWN_GRACE_MS: '100' }),
     logger: pino({ level: 'silent' }),
     recommender: createRecommender({ catalog: createCatalog(options.books ?? BOOKS) }),
   });
-  const port = await server.start();
-  return { address: `127.0.0.1:${port}`, port, stop: () => server.stop(100) };
+  const { port } = await server.start();
+  return { address: `127.0.0.1:${port}`, port, stop: () => server.stop() };
 }
 
 /** A bare gRPC server speaking the contract with handlers a test controls (slow, failing...). */

@@ -13,9 +13,13 @@ export interface RecommendQuery {
   readonly maxResults: number;
 }
 
+/**
+ * The recommendation rules. The embedded catalog answers synchronously; the interface also
+ * admits a promise so a store-backed recommender (or a slow test double) fits unchanged.
+ */
 export interface Recommender {
   /** Distinct random books of the query's category. Throws InvalidArgumentError or NotFoundError. */
-  recommend(query: RecommendQuery): CatalogBook[];
+  recommend(query: RecommendQuery): CatalogBook[] | Promise<CatalogBook[]>;
   /** The books of one category in id order, or the whole catalog for UNSPECIFIED. */
   listBooks(category: BookCategory): Iterable<CatalogBook>;
 }
@@ -27,7 +31,12 @@ function categoryBooks(catalog: Catalog, category: BookCategory): readonly Catal
 }
 
 /** The recommendation rules, free of any transport: the tutorial's `RecommendationService` logic. */
-export function createRecommender(options: { catalog: Catalog; random?: RandomSource }): Recommender {
+/** The in-memory recommender: answers synchronously. */
+export interface CatalogRecommender extends Recommender {
+  recommend(query: RecommendQuery): CatalogBook[];
+}
+
+export function createRecommender(options: { catalog: Catalog; random?: RandomSource }): CatalogRecommender {
   const { catalog } = options;
   const random = options.random ?? Math.random;
   return {

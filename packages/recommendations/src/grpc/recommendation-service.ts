@@ -19,11 +19,14 @@ export function createRecommendationService(options: {
   const { recommender } = options;
   const { unary, serverStream } = createHandlerAdapters(options.logger);
   return {
-    recommend: unary((request): RecommendResponse => ({
-      recommendations: recommender
-        .recommend({ userId: request.userId, category: request.category, maxResults: request.maxResults })
-        .map((book) => ({ id: book.id, title: book.title })),
-    })),
+    recommend: unary(async (request): Promise<RecommendResponse> => {
+      const books = await recommender.recommend({
+        userId: request.userId,
+        category: request.category,
+        maxResults: request.maxResults,
+      });
+      return { recommendations: books.map((book) => ({ id: book.id, title: book.title })) };
+    }),
     listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
       for (const book of recommender.listBooks(request.category)) yield { book: toWireBook(book) };
     }),

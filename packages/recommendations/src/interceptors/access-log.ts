@@ -1,7 +1,9 @@
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { trackCallEnd } from './call-end';
+import { REQUEST_ID_KEY } from './request-id';
 
-/** Codes that mean the client asked for something wrong: worth a warning, not an alert. */
+/** Codes that mean the caller asked for something wrong: a warning, not an alert. */
 const CLIENT_ERRORS = new Set<Status>([
   Status.INVALID_ARGUMENT,
   Status.NOT_FOUND,
@@ -11,6 +13,7 @@ const CLIENT_ERRORS = new Set<Status>([
   Status.RESOURCE_EXHAUSTED,
   Status.UNAUTHENTICATED,
   Status.PERMISSION_DENIED,
+  Status.UNIMPLEMENTED,
 ]);
 
 function levelFor(code: Status): 'info' | 'warn' | 'error' {
@@ -18,24 +21,34 @@ function levelFor(code: Status): 'info' | 'warn' | 'error' {
   return CLIENT_ERRORS.has(code) ? 'warn' : 'error';
 }
 
-/** One JSON line per RPC when it ends: method, status code name, duration and peer. */
+/**
+ * One JSON line per RPC when it ends: method, status code name, duration, peer and request id.
+ * At debug level the request metadata is added (the logger redacts credentials in it).
+ * Unexpected errors were already logged with their stack by the handler adapter; this line
+ * only records that the call ended with INTERNAL.
+ */
 export function createAccessLogInterceptor(logger: Logger): ServerInterceptor {
-  return (methodDescriptor, call) => {
+  return (method, call) => {
     const started = performance.now();
-    let done = false;
-    const log = (code: Status) => {
-      if (done) return;
-      done = true;
+    let requestId: unknown;
+    let metadata: Record<string, unknown> | undefined;
+    const end = trackCallEnd(call, (code) => {
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      logger[levelFor(code)](
-        { method: methodDescriptor.path, code: Status[code], durationMs, peer: call.getPeer() },
-        'rpc finished',
-      );
-    };
+      const fields = { method: method.path, code: Status[code], durationMs, peer: call.getPeer(), requestId, metadata };
+      logger[levelFor(code)](fields, 'rpc finished');
+    });
     return new ServerInterceptingCall(call, {
-      start: (next) => next({ onCancel: () => log(Status.CANCELLED) }),
+      start: (next) =>
+        next({
+          onReceiveMetadata: (incoming, nextMetadata) => {
+            requestId = incoming.get(REQUEST_ID_KEY)[0];
+            if (logger.isLevelEnabled('debug')) metadata = incoming.getMap();
+            nextMetadata(incoming);
+          },
+          onCancel: () => end.cancelled(),
+        }),
       sendStatus: (status, next) => {
-        log(status.code);
+        end.statusSent(status.code);
         next(status);
       },
     });

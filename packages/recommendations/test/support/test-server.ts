@@ -1,42 +1,57 @@
 import { RecommendationServiceClient } from '@bookstore/contracts';
-import { credentials } from '@grpc/grpc-js';
+import { type ChannelCredentials, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
+import { loadConfig } from '../../src/config';
 import { BOOKS } from '../../src/domain/books';
 import { createCatalog } from '../../src/domain/catalog';
 import { createRecommender, type Recommender } from '../../src/domain/recommender';
-import { createRecommendationServer } from '../../src/server';
+import { REDACTED_METADATA } from '../../src/logger';
+import { createRecommendationServer, type BoundPorts } from '../../src/server';
 
 /** A log line as the service writes it. */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
 export interface TestServer {
   readonly address: string;
+  readonly ports: BoundPorts;
   readonly client: RecommendationServiceClient;
   /** Every line the server logged, parsed. */
   readonly logs: LogLine[];
+  /** The Prometheus text the metrics port serves now. */
+  metrics(): Promise<string>;
+  /** Graceful stop, as on SIGTERM. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A real server on a free loopback port with the real interceptor chain, and a generated client. */
-export async function startTestServer(options: { recommender?: Recommender } = {}): Promise<TestServer> {
+/**
+ * A real server on free loopback ports with the real interceptor chain, configured through the
+ * real config loader (`env` overrides), and a generated client.
+ */
+export async function startTestServer(
+  options: { recommender?: Recommender; env?: Record<string, string>; clientCredentials?: ChannelCredentials } = {},
+): Promise<TestServer> {
   const logs: LogLine[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+  const config = loadConfig({ PORT: '0', METRICS_PORT: '0', HEALTH_PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '2000', ...options.env });
+  const logger = pino(
+    { level: config.logLevel, redact: REDACTED_METADATA.map((key) => `metadata["${key}"]`) },
+    { write: (line: string) => logs.push(JSON.parse(line) as LogLine) },
+  );
   const recommender = options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
-  const server = createRecommendationServer({
-    config: { port: 0, host: '127.0.0.1', logLevel: 'info' },
-    logger,
-    recommender,
-  });
-  const port = await server.start();
-  const address = `127.0.0.1:${port}`;
-  const client = new RecommendationServiceClient(address, credentials.createInsecure());
+  const server = createRecommendationServer({ config, logger, recommender });
+  const ports = await server.start();
+  const address = `127.0.0.1:${ports.port}`;
+  const client = new RecommendationServiceClient(address, options.clientCredentials ?? credentials.createInsecure());
   return {
     address,
+    ports,
     client,
     logs,
+    metrics: async () => (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text(),
+    stop: () => server.stop(),
     close: async () => {
       client.close();
-      await server.stop(1000);
+      await server.stop();
     },
   };
 }

@@ -1,0 +1,78 @@
+import { BookCategory } from '@bookstore/contracts';
+import { Metadata, status as Status } from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRecommender } from '../../src/domain/recommender';
+import { createCatalog } from '../../src/domain/catalog';
+import { BOOKS } from '../../src/domain/books';
+import { recommend, rejectionOf } from '../support/calls';
+import { startTestServer } from '../support/test-server';
+
+const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
+
+describe('the access log', () => {
+  it('writes method, code name, duration, peer and request id; client errors at warn', async () => {
+    const server = await startTestServer();
+    try {
+      await recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 1 });
+      await rejectionOf(recommend(server.client, { userId: 1, category: 99 as BookCategory, maxResults: 1 }));
+      const lines = server.logs.filter((l) => l.msg === 'rpc finished');
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 30,
+          method: '/bookstore.recommendations.v1.RecommendationService/Recommend',
+          code: 'OK',
+          durationMs: expect.any(Number),
+          peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          requestId: expect.any(String),
+        }),
+        expect.objectContaining({ level: 40, code: 'NOT_FOUND' }),
+      ]);
+      expect(lines[0]).not.toHaveProperty('metadata');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('logs metadata at debug level with credentials redacted', async () => {
+    const server = await startTestServer({ env: { LOG_LEVEL: 'debug' } });
+    try {
+      const metadata = new Metadata();
+      metadata.set('authorization', 'Bearer s3cr3t');
+      metadata.set('cookie', 'session=s3cr3t');
+      metadata.set('x-tenant', 'shelf-1');
+      await recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 1 }, metadata);
+      const line = server.logs.find((l) => l.msg === 'rpc finished');
+      expect(line?.metadata).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]', 'x-tenant': 'shelf-1' });
+      expect(JSON.stringify(server.logs)).not.toContain('s3cr3t');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('records a passed deadline as DEADLINE_EXCEEDED in the log and the metrics', async () => {
+    const real = createRecommender({ catalog: createCatalog(BOOKS) });
+    const server = await startTestServer({
+      recommender: {
+        ...real,
+        // A handler waiting on something slow: the server's own deadline timer ends the call.
+        recommend: async (query) => {
+          await sleep(300);
+          return real.recommend(query);
+        },
+      },
+    });
+    try {
+      const error = await new Promise<{ code: Status }>((resolve) =>
+        server.client.recommend({ userId: 1, category: MYSTERY, maxResults: 1 }, new Metadata(), { deadline: Date.now() + 100 }, (e) =>
+          resolve(e as { code: Status }),
+        ),
+      );
+      expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+      await sleep(400);
+      expect(server.logs.find((l) => l.msg === 'rpc finished')).toMatchObject({ code: 'DEADLINE_EXCEEDED', level: 50 });
+      expect(await server.metrics()).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="DeadlineExceeded"\} 1/);
+    } finally {
+      await server.close();
+    }
+  });
+});

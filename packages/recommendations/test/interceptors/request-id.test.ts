@@ -1,0 +1,52 @@
+import { BookCategory } from '@bookstore/contracts';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
+
+/** Calls Recommend and resolves with the response headers and trailers (and the error, if any). */
+function recommendWithMetadata(server: TestServer, maxResults: number, metadata = new Metadata()) {
+  return new Promise<{ headers?: Metadata; trailers?: Metadata; error: ServiceError | null }>((resolve) => {
+    let headers: Metadata | undefined;
+    const call = server.client.recommend({ userId: 1, category: MYSTERY, maxResults }, metadata, (error) => {
+      setImmediate(() => resolve({ headers, trailers: error?.metadata, error }));
+    });
+    call.on('metadata', (m) => (headers = m));
+  });
+}
+
+describe('x-request-id', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('echoes the caller id in the response headers and puts it on the log line', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'req-42');
+    const { headers, error } = await recommendWithMetadata(server, 1, metadata);
+    expect(error).toBeNull();
+    expect(headers?.get('x-request-id')).toEqual(['req-42']);
+    expect(server.logs.filter((l) => l.requestId === 'req-42').map((l) => l.msg)).toEqual(['rpc finished']);
+  });
+
+  it('sends it in the trailers of an error', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'req-bad');
+    const { error, trailers } = await recommendWithMetadata(server, -1, metadata);
+    expect(error?.code).toBeDefined();
+    expect(trailers?.get('x-request-id')).toEqual(['req-bad']);
+  });
+
+  it('makes a UUID when the caller sent none, or an unusable one', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'has spaces and <tags>');
+    for (const sent of [new Metadata(), metadata]) {
+      const { headers } = await recommendWithMetadata(server, 1, sent);
+      const id = headers?.get('x-request-id')[0];
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(server.logs.some((l) => l.requestId === id)).toBe(true);
+    }
+  });
+});

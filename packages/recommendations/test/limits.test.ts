@@ -1,0 +1,53 @@
+import { status as Status } from '@grpc/grpc-js';
+import { createHealthClient } from './support/health-client';
+import { createRawClient, paddedRecommendRequest } from './support/raw-client';
+import { startTestServer } from './support/test-server';
+
+const RECOMMEND = '/bookstore.recommendations.v1.RecommendationService/Recommend';
+
+describe('message size limits', () => {
+  it('answers RESOURCE_EXHAUSTED to a 1 MiB request and keeps serving', async () => {
+    const server = await startTestServer();
+    const raw = createRawClient(server.address);
+    const health = createHealthClient(server.address);
+    try {
+      const { error } = await raw.unary(RECOMMEND, paddedRecommendRequest(1024 * 1024));
+      expect(error?.code).toBe(Status.RESOURCE_EXHAUSTED);
+      const small = await raw.unary(RECOMMEND, paddedRecommendRequest(1000));
+      expect(small.error).toBeNull();
+      expect(await health.check('readiness')).toBe('SERVING');
+    } finally {
+      raw.close();
+      health.close();
+      await server.close();
+    }
+  });
+
+  it('honours MAX_RECEIVE_MESSAGE_BYTES', async () => {
+    const server = await startTestServer({ env: { MAX_RECEIVE_MESSAGE_BYTES: '2048' } });
+    const raw = createRawClient(server.address);
+    try {
+      expect((await raw.unary(RECOMMEND, paddedRecommendRequest(1500))).error).toBeNull();
+      expect((await raw.unary(RECOMMEND, paddedRecommendRequest(3000))).error?.code).toBe(Status.RESOURCE_EXHAUSTED);
+    } finally {
+      raw.close();
+      await server.close();
+    }
+  });
+
+  it('answers RESOURCE_EXHAUSTED to a small gzip request that inflates past the limit', async () => {
+    const server = await startTestServer();
+    const raw = createRawClient(server.address, { 'grpc.default_compression_algorithm': 2 });
+    const health = createHealthClient(server.address);
+    try {
+      const { error } = await raw.unary(RECOMMEND, paddedRecommendRequest(8 * 1024 * 1024));
+      expect(error?.code).toBe(Status.RESOURCE_EXHAUSTED);
+      expect(error?.details).toMatch(/decompresses to a size larger than 65536/);
+      expect(await health.check('readiness')).toBe('SERVING');
+    } finally {
+      raw.close();
+      health.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import { BookCategory } from '@bookstore/contracts';
+import { BOOKS } from '../../src/domain/books';
+import { listBooks, recommend, rejectionOf } from '../support/calls';
+import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const SERVICE = 'bookstore.recommendations.v1.RecommendationService';
+
+/** The value of one sample in Prometheus text, or undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.indexOf('}'));
+    const present = labelText.split(',');
+    if (wanted.every((w) => present.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+describe('Prometheus metrics at /metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 });
+    await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 2 });
+    await rejectionOf(recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: -1 }));
+    await rejectionOf(recommend(server.client, { userId: 1, category: 99 as BookCategory, maxResults: 1 }));
+    await listBooks(server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+    const raw = createRawClient(server.address);
+    await raw.unary(`/${SERVICE}/Recommend`, paddedRecommendRequest(1024 * 1024));
+    raw.close();
+  });
+  afterAll(() => server.close());
+
+  it('counts handled calls by method and code, with go-grpc-prometheus names', async () => {
+    const text = await server.metrics();
+    const handled = (grpc_method: string, grpc_code: string, grpc_type = 'unary') =>
+      sample(text, 'grpc_server_handled_total', { grpc_type, grpc_service: SERVICE, grpc_method, grpc_code });
+    expect(handled('Recommend', 'OK')).toBe(2);
+    expect(handled('Recommend', 'InvalidArgument')).toBe(1);
+    expect(handled('Recommend', 'NotFound')).toBe(1);
+    expect(handled('Recommend', 'ResourceExhausted')).toBe(1);
+    expect(handled('ListBooks', 'OK', 'server_stream')).toBe(1);
+  });
+
+  it('counts started calls, stream messages and handling time', async () => {
+    const text = await server.metrics();
+    const labels = { grpc_type: 'unary', grpc_service: SERVICE, grpc_method: 'Recommend' };
+    expect(sample(text, 'grpc_server_started_total', labels)).toBe(5);
+    expect(sample(text, 'grpc_server_handling_seconds_count', labels)).toBe(5);
+    expect(sample(text, 'grpc_server_handling_seconds_bucket', { ...labels, le: '10' })).toBe(5);
+    const stream = { grpc_type: 'server_stream', grpc_service: SERVICE, grpc_method: 'ListBooks' };
+    expect(sample(text, 'grpc_server_msg_sent_total', stream)).toBe(BOOKS.length);
+    expect(sample(text, 'grpc_server_msg_received_total', stream)).toBe(1);
+  });
+
+  it('includes the default Node process metrics', async () => {
+    const text = await server.metrics();
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(text).toContain('# TYPE grpc_server_handling_seconds histogram');
+  });
+
+  it('answers 404 off /metrics', async () => {
+    expect((await fetch(`http://127.0.0.1:${server.ports.metricsPort}/other`)).status).toBe(404);
+  });
+});
