@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing (apt-get, as root):
 #   python3-grpcio, python3-grpc-tools  the Python client generated from proto/ (interop test)
+#   openssl                             CA and certificates made at run time by the TLS tests
 # Not root or no apt: says what is missing and fails, so no test is skipped silently.
 set -euo pipefail
-packages=(python3-grpcio python3-grpc-tools "$@")
+packages=(python3-grpcio python3-grpc-tools openssl "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,21 +1,75 @@
 """A Python client generated from proto/ at run time, checking the contract from another language.
 
-Usage: check_client.py PROTO_DIR ADDRESS
+Usage: check_client.py PROTO_DIR ADDRESS [HEALTH_PROTO_DIR REFLECTION_PROTO_DIR METRICS_URL]
+With the optional arguments it also checks the operational surface: health, reflection,
+request-id echo, the receive size limit and the Prometheus counters.
 Prints one line per check and exits non-zero on the first failure.
 """
 import importlib
+import os
+import shutil
 import sys
 import tempfile
+import urllib.request
 
 import grpc
 from grpc_tools import protoc
 
 
-def generate(proto_dir: str, out_dir: str) -> None:
-    proto = "bookstore/recommendations/v1/recommendations.proto"
+def generate(proto_dir: str, out_dir: str, proto: str = "bookstore/recommendations/v1/recommendations.proto") -> None:
     code = protoc.main(["protoc", f"-I{proto_dir}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", proto])
     if code != 0:
         raise SystemExit(f"protoc failed with {code}")
+
+
+def check_operations(channel, out_dir: str, health_dir: str, reflection_dir: str, metrics_url: str) -> None:
+    generate(health_dir, out_dir, "health/v1/health.proto")
+    # Under its own path: a top-level "grpc" package here would shadow grpcio's.
+    scratch = os.path.join(out_dir, "protos")
+    os.makedirs(os.path.join(scratch, "reflection_v1"))
+    shutil.copy(os.path.join(reflection_dir, "grpc/reflection/v1/reflection.proto"), os.path.join(scratch, "reflection_v1"))
+    generate(scratch, out_dir, "reflection_v1/reflection.proto")
+    health_pb = importlib.import_module("health.v1.health_pb2")
+    health_rpc = importlib.import_module("health.v1.health_pb2_grpc")
+    reflection_pb = importlib.import_module("reflection_v1.reflection_pb2")
+    reflection_rpc = importlib.import_module("reflection_v1.reflection_pb2_grpc")
+    pb = importlib.import_module("bookstore.recommendations.v1.recommendations_pb2")
+    rpc = importlib.import_module("bookstore.recommendations.v1.recommendations_pb2_grpc")
+
+    health = health_rpc.HealthStub(channel)
+    for name in ["", "liveness", "readiness"]:
+        status = health.Check(health_pb.HealthCheckRequest(service=name), timeout=5).status
+        assert status == health_pb.HealthCheckResponse.SERVING, (name, status)
+    print("ok health '', liveness, readiness -> SERVING")
+
+    reflection = reflection_rpc.ServerReflectionStub(channel)
+    answers = reflection.ServerReflectionInfo(iter([reflection_pb.ServerReflectionRequest(list_services="")]), timeout=5)
+    names = [s.name for s in next(answers).list_services_response.service]
+    assert "bookstore.recommendations.v1.RecommendationService" in names, names
+    print(f"ok reflection lists {names}")
+
+    stub = rpc.RecommendationServiceStub(channel)
+    request = pb.RecommendRequest(user_id=1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=1)
+    _, call = stub.Recommend.with_call(request, metadata=[("x-request-id", "python-42")], timeout=5)
+    echoed = dict(call.initial_metadata()).get("x-request-id")
+    assert echoed == "python-42", echoed
+    print("ok x-request-id echoed")
+
+    raw = channel.unary_unary("/bookstore.recommendations.v1.RecommendationService/Recommend")
+    big = request.SerializeToString() + b"\x7a\x80\x80\x40" + bytes(1024 * 1024)
+    try:
+        raw(big, timeout=5)
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, error.code()
+        print("ok 1 MiB request -> RESOURCE_EXHAUSTED")
+    else:
+        raise AssertionError("expected RESOURCE_EXHAUSTED for a 1 MiB request")
+
+    text = urllib.request.urlopen(metrics_url, timeout=5).read().decode()
+    lines = [line for line in text.splitlines() if line.startswith("grpc_server_handled_total{")]
+    codes = {code for code in ["OK", "InvalidArgument", "NotFound", "ResourceExhausted"] if any(f'grpc_code="{code}"' in line for line in lines)}
+    assert codes == {"OK", "InvalidArgument", "NotFound", "ResourceExhausted"}, lines
+    print(f"ok grpc_server_handled_total counts codes {sorted(codes)}")
 
 
 def main() -> None:
@@ -59,6 +113,8 @@ def main() -> None:
                 print(f"ok {code.name}: {details}")
             else:
                 raise AssertionError(f"expected {code.name} for {request}")
+        if len(sys.argv) > 3:
+            check_operations(channel, out_dir, sys.argv[3], sys.argv[4], sys.argv[5])
     print("python client: all checks passed")
 
 

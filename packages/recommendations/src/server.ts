@@ -86,7 +86,9 @@ export function createRecommendationServer(options: {
   let stopping: Promise<void> | undefined;
   return {
     async start() {
-      const port = await bind(server, `${config.host}:${config.port}`, createServerCredentials(config.tls));
+      const tls = createServerCredentials(config.tls);
+      await tls.loaded();
+      const port = await bind(server, `${config.host}:${config.port}`, tls.credentials);
       const healthPort =
         healthServer === undefined
           ? undefined

@@ -15,6 +15,8 @@ export interface ServiceProcess {
   /** Parsed JSON log lines seen so far. */
   readonly logs: Record<string, unknown>[];
   readonly port: number;
+  /** The whole "listening" log line (it names every bound port). */
+  readonly ready: Record<string, unknown>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -25,25 +27,27 @@ export async function startService(
   env: Record<string, string>,
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [entryPoint(service)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // Free ports on loopback unless the test names them: tests never collide with each other.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       logs.push(entry);
-      if (typeof entry.msg === 'string' && entry.msg.endsWith('listening')) resolve(entry.port as number);
+      if (typeof entry.msg === 'string' && entry.msg.endsWith('listening')) resolve(entry);
     });
     void exited.then((code) => reject(new Error(`${service} exited with ${code} before listening: ${stderr}`)));
   });
   return {
     child,
     logs,
-    port,
+    port: ready.port as number,
+    ready,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -1,5 +1,5 @@
-import { html } from '../support/test-app';
-import { runToExit, startService, type ServiceProcess } from './processes';
+import { parse as html } from 'node-html-parser';
+import { runToExit, startService, type ServiceProcess } from './support/processes';
 
 describe('the built bookstore, as users run it', () => {
   let recommendations: ServiceProcess;
