@@ -1,18 +1,9 @@
 import { BOOKS } from '@bookstore/recommendations';
-import { startRecommendations, type RunningServer } from '../support/servers';
-import { buildTestApp, html, type TestApp } from '../support/test-app';
+import { startRecommendations } from '../support/servers';
+import { html, withBookstore } from '../support/test-app';
 
 describe('GET /', () => {
-  let recommendations: RunningServer;
-  let t: TestApp;
-  beforeAll(async () => {
-    recommendations = await startRecommendations();
-    t = await buildTestApp({ address: recommendations.address });
-  });
-  afterAll(async () => {
-    await t.close();
-    await recommendations.stop();
-  });
+  const t = withBookstore(() => startRecommendations());
 
   it('shows 3 mystery books under the tutorial title by default', async () => {
     const response = await t.app.inject('/');

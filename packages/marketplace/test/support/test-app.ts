@@ -35,3 +35,23 @@ export async function buildTestApp(options: { address: string; timeoutMs?: numbe
 export function html(body: string): HTMLElement {
   return parse(body);
 }
+
+/**
+ * Registers beforeAll/afterAll hooks that run the real Recommendations in-process and build the
+ * app against it; the returned object is filled in once the hooks have run.
+ */
+export function withBookstore(start: () => Promise<{ address: string; stop(): Promise<void> }>): { app: FastifyInstance; logs: LogLine[] } {
+  const context = {} as { app: FastifyInstance; logs: LogLine[] };
+  let stop: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const server = await start();
+    const t = await buildTestApp({ address: server.address });
+    Object.assign(context, { app: t.app, logs: t.logs });
+    stop = async () => {
+      await t.close();
+      await server.stop();
+    };
+  });
+  afterAll(() => stop());
+  return context;
+}
