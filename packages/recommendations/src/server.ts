@@ -9,7 +9,7 @@ import { createHealthState } from './health';
 import { createAccessLogInterceptor } from './interceptors/access-log';
 import { createMetricsInterceptor } from './interceptors/metrics';
 import { createRequestIdInterceptor } from './interceptors/request-id';
-import { createMetricsServer } from './observability/metrics-server';
+import { createMetricsServer } from '@bookstore/metrics';
 import { createServerMetrics } from './observability/server-metrics';
 import { createReflectionService } from './reflection';
 

@@ -1,19 +1,7 @@
-import { ServerInterceptingCall, type ServerInterceptor, type ServerMethodDefinition } from '@grpc/grpc-js';
+import { methodLabels } from '@bookstore/metrics';
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import type { ServerMetrics } from '../observability/server-metrics';
 import { trackCallEnd } from './call-end';
-
-type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
-
-function grpcType(method: ServerMethodDefinition<unknown, unknown>): GrpcType {
-  if (method.requestStream) return method.responseStream ? 'bidi_stream' : 'client_stream';
-  return method.responseStream ? 'server_stream' : 'unary';
-}
-
-/** `/pkg.Service/Method` → the labels go-grpc-prometheus uses. */
-function methodLabels(method: ServerMethodDefinition<unknown, unknown>) {
-  const [, service = '', name = ''] = method.path.split('/');
-  return { grpc_type: grpcType(method), grpc_service: service, grpc_method: name };
-}
 
 /**
  * go-grpc-prometheus' server metrics: started, handled by code, handling seconds, messages

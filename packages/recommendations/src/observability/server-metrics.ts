@@ -1,32 +1,6 @@
-import { status as Status } from '@grpc/grpc-js';
+import { DEFAULT_SECONDS_BUCKETS, goCodeName, type MethodLabels } from '@bookstore/metrics';
+import { type status as Status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-
-/** gRPC code → the name go-grpc-prometheus writes (Go's codes.Code.String()). */
-const GO_CODE_NAMES: Record<Status, string> = {
-  [Status.OK]: 'OK',
-  [Status.CANCELLED]: 'Canceled',
-  [Status.UNKNOWN]: 'Unknown',
-  [Status.INVALID_ARGUMENT]: 'InvalidArgument',
-  [Status.DEADLINE_EXCEEDED]: 'DeadlineExceeded',
-  [Status.NOT_FOUND]: 'NotFound',
-  [Status.ALREADY_EXISTS]: 'AlreadyExists',
-  [Status.PERMISSION_DENIED]: 'PermissionDenied',
-  [Status.RESOURCE_EXHAUSTED]: 'ResourceExhausted',
-  [Status.FAILED_PRECONDITION]: 'FailedPrecondition',
-  [Status.ABORTED]: 'Aborted',
-  [Status.OUT_OF_RANGE]: 'OutOfRange',
-  [Status.UNIMPLEMENTED]: 'Unimplemented',
-  [Status.INTERNAL]: 'Internal',
-  [Status.UNAVAILABLE]: 'Unavailable',
-  [Status.DATA_LOSS]: 'DataLoss',
-  [Status.UNAUTHENTICATED]: 'Unauthenticated',
-};
-
-export function goCodeName(code: Status): string {
-  return GO_CODE_NAMES[code] ?? `Code(${code})`;
-}
-
-type MethodLabels = { grpc_type: string; grpc_service: string; grpc_method: string };
 
 export interface ServerMetrics {
   readonly registry: Registry;
@@ -59,7 +33,7 @@ export function createServerMetrics(): ServerMetrics {
     name: 'grpc_server_handling_seconds',
     help: 'Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.',
     labelNames,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: DEFAULT_SECONDS_BUCKETS,
     registers: [registry],
   });
   const received = new Counter({ name: 'grpc_server_msg_received_total', help: 'Total number of RPC stream messages received on the server.', labelNames, registers: [registry] });

@@ -1,22 +1,11 @@
 import { BookCategory } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/metrics';
 import { BOOKS } from '../../src/domain/books';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const SERVICE = 'bookstore.recommendations.v1.RecommendationService';
-
-/** The value of one sample in Prometheus text, or undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.indexOf('}'));
-    const present = labelText.split(',');
-    if (wanted.every((w) => present.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('Prometheus metrics at /metrics', () => {
   let server: TestServer;
@@ -36,7 +25,7 @@ describe('Prometheus metrics at /metrics', () => {
   it('counts handled calls by method and code, with go-grpc-prometheus names', async () => {
     const text = await server.metrics();
     const handled = (grpc_method: string, grpc_code: string, grpc_type = 'unary') =>
-      sample(text, 'grpc_server_handled_total', { grpc_type, grpc_service: SERVICE, grpc_method, grpc_code });
+      sampleValue(text, 'grpc_server_handled_total', { grpc_type, grpc_service: SERVICE, grpc_method, grpc_code });
     expect(handled('Recommend', 'OK')).toBe(2);
     expect(handled('Recommend', 'InvalidArgument')).toBe(1);
     expect(handled('Recommend', 'NotFound')).toBe(1);
@@ -47,12 +36,12 @@ describe('Prometheus metrics at /metrics', () => {
   it('counts started calls, stream messages and handling time', async () => {
     const text = await server.metrics();
     const labels = { grpc_type: 'unary', grpc_service: SERVICE, grpc_method: 'Recommend' };
-    expect(sample(text, 'grpc_server_started_total', labels)).toBe(5);
-    expect(sample(text, 'grpc_server_handling_seconds_count', labels)).toBe(5);
-    expect(sample(text, 'grpc_server_handling_seconds_bucket', { ...labels, le: '10' })).toBe(5);
+    expect(sampleValue(text, 'grpc_server_started_total', labels)).toBe(5);
+    expect(sampleValue(text, 'grpc_server_handling_seconds_count', labels)).toBe(5);
+    expect(sampleValue(text, 'grpc_server_handling_seconds_bucket', { ...labels, le: '10' })).toBe(5);
     const stream = { grpc_type: 'server_stream', grpc_service: SERVICE, grpc_method: 'ListBooks' };
-    expect(sample(text, 'grpc_server_msg_sent_total', stream)).toBe(BOOKS.length);
-    expect(sample(text, 'grpc_server_msg_received_total', stream)).toBe(1);
+    expect(sampleValue(text, 'grpc_server_msg_sent_total', stream)).toBe(BOOKS.length);
+    expect(sampleValue(text, 'grpc_server_msg_received_total', stream)).toBe(1);
   });
 
   it('includes the default Node process metrics', async () => {
