@@ -29,6 +29,7 @@ generate: install ## Regenerate packages/contracts/src/gen from proto/ with buf 
 lint: install ## buf lint on the contract, eslint on the TypeScript
 	$(BUF) lint
 	$(PNPM) exec eslint .
+	$(PNPM) exec prettier --check '**/*.{ts,js,mjs}'
 
 typecheck: build ## tsc --noEmit in every package (sources and tests; needs the libraries built)
 	$(PNPM) -r typecheck

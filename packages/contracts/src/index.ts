@@ -18,10 +18,7 @@ export {
   RecommendationServiceService,
   RecommendationServiceClient,
 } from './gen/bookstore/recommendations/v1/recommendations';
-export type {
-  RecommendationServiceServer,
-  MessageFns,
-} from './gen/bookstore/recommendations/v1/recommendations';
+export type { RecommendationServiceServer, MessageFns } from './gen/bookstore/recommendations/v1/recommendations';
 
 /** The fully qualified name of the service, as used by health checks, reflection and metrics. */
 export const RECOMMENDATION_SERVICE_NAME = 'bookstore.recommendations.v1.RecommendationService';

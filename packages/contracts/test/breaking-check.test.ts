@@ -32,14 +32,18 @@ describe('buf breaking', () => {
   });
 
   it('passes an added field', () => {
-    const result = breakingAgainstRepo((s) => s.replace('int32 max_results = 3;', 'int32 max_results = 3;\n  string locale = 4;'));
+    const result = breakingAgainstRepo((s) =>
+      s.replace('int32 max_results = 3;', 'int32 max_results = 3;\n  string locale = 4;'),
+    );
     expect(result.status).toBe(0);
   });
 
   it('reports a deleted field', () => {
     const result = breakingAgainstRepo((s) => s.replace('  int32 max_results = 3;\n', ''));
     expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/Previously present field "3" with name "max_results" on message "RecommendRequest" was deleted/);
+    expect(result.stdout).toMatch(
+      /Previously present field "3" with name "max_results" on message "RecommendRequest" was deleted/,
+    );
   });
 
   it('reports a changed field number', () => {
@@ -54,7 +58,12 @@ describe('buf breaking', () => {
       cpSync(join(ROOT, 'proto'), join(scratch, 'proto'), { recursive: true });
       cpSync(join(ROOT, 'buf.yaml'), join(scratch, 'buf.yaml'));
       const file = join(scratch, 'proto', PROTO_FILE);
-      writeFileSync(file, readFileSync(file, 'utf8').replace('message Book {', 'message book_entry {').replace('Book book = 1;', 'book_entry book = 1;'));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('message Book {', 'message book_entry {')
+          .replace('Book book = 1;', 'book_entry book = 1;'),
+      );
       const result = spawnSync(BUF, ['lint', scratch], { encoding: 'utf8' });
       expect(result.status).not.toBe(0);
       expect(result.stdout).toContain('should be PascalCase');

@@ -1,4 +1,10 @@
-import { BookCategory, ListBooksResponse, RECOMMENDATION_SERVICE_NAME, RecommendationServiceService, RecommendRequest } from '../src';
+import {
+  BookCategory,
+  ListBooksResponse,
+  RECOMMENDATION_SERVICE_NAME,
+  RecommendationServiceService,
+  RecommendRequest,
+} from '../src';
 
 describe('the generated contract', () => {
   it('round-trips a request through the wire format', () => {
@@ -14,7 +20,14 @@ describe('the generated contract', () => {
   });
 
   it('encodes nested messages', () => {
-    const message = { book: { id: 1, title: 'The Maltese Falcon', author: 'Dashiell Hammett', category: BookCategory.BOOK_CATEGORY_MYSTERY } };
+    const message = {
+      book: {
+        id: 1,
+        title: 'The Maltese Falcon',
+        author: 'Dashiell Hammett',
+        category: BookCategory.BOOK_CATEGORY_MYSTERY,
+      },
+    };
     expect(ListBooksResponse.decode(ListBooksResponse.encode(message).finish())).toEqual(message);
   });
 

@@ -45,6 +45,8 @@ describe('problem', () => {
     const env = createEnvReader({ PORT: 'x' });
     env.port('PORT', 1);
     env.problem('A and B must be set together');
-    expect(() => env.finish()).toThrow('invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "x")\n  - A and B must be set together');
+    expect(() => env.finish()).toThrow(
+      'invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "x")\n  - A and B must be set together',
+    );
   });
 });

@@ -16,7 +16,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const page =
       statusCode >= 500
         ? { heading: 'Something went wrong', message: 'The page could not be shown. Please try again in a moment.' }
-        : { heading: statusCode === 400 ? 'That request is not valid' : 'That request could not be served', message: error.validation ? '' : error.message };
+        : {
+            heading: statusCode === 400 ? 'That request is not valid' : 'That request could not be served',
+            message: error.validation ? '' : error.message,
+          };
     return reply
       .code(statusCode)
       .type('text/html; charset=utf-8')

@@ -4,13 +4,11 @@ import { createMetricsServer, goCodeName, methodLabels, sampleValue } from '../s
 
 describe('go-grpc-prometheus naming', () => {
   it('spells codes as Go does', () => {
-    expect([Status.OK, Status.CANCELLED, Status.INVALID_ARGUMENT, Status.RESOURCE_EXHAUSTED, Status.DEADLINE_EXCEEDED].map(goCodeName)).toEqual([
-      'OK',
-      'Canceled',
-      'InvalidArgument',
-      'ResourceExhausted',
-      'DeadlineExceeded',
-    ]);
+    expect(
+      [Status.OK, Status.CANCELLED, Status.INVALID_ARGUMENT, Status.RESOURCE_EXHAUSTED, Status.DEADLINE_EXCEEDED].map(
+        goCodeName,
+      ),
+    ).toEqual(['OK', 'Canceled', 'InvalidArgument', 'ResourceExhausted', 'DeadlineExceeded']);
   });
 
   it('labels methods by type, service and name', () => {
@@ -19,14 +17,19 @@ describe('go-grpc-prometheus naming', () => {
       grpc_service: 'a.v1.S',
       grpc_method: 'ListBooks',
     });
-    expect(methodLabels({ path: '/a.v1.S/Chat', requestStream: true, responseStream: true }).grpc_type).toBe('bidi_stream');
+    expect(methodLabels({ path: '/a.v1.S/Chat', requestStream: true, responseStream: true }).grpc_type).toBe(
+      'bidi_stream',
+    );
   });
 });
 
 describe('the /metrics endpoint', () => {
   it('serves the registry as Prometheus text, and 404 elsewhere', async () => {
     const registry = new Registry();
-    new Counter({ name: 'pages_total', help: 'pages', labelNames: ['route'], registers: [registry] }).inc({ route: '/' }, 3);
+    new Counter({ name: 'pages_total', help: 'pages', labelNames: ['route'], registers: [registry] }).inc(
+      { route: '/' },
+      3,
+    );
     const server = createMetricsServer({ registry, host: '127.0.0.1', port: 0 });
     const port = await server.start();
     try {

@@ -22,7 +22,9 @@ function firstUpdate(provider: Provider, kind: 'identity' | 'ca', timeoutMs: num
       resolve();
     };
     const remove = () =>
-      kind === 'identity' ? provider.removeIdentityCertificateListener(listener) : provider.removeCaCertificateListener(listener);
+      kind === 'identity'
+        ? provider.removeIdentityCertificateListener(listener)
+        : provider.removeCaCertificateListener(listener);
     if (kind === 'identity') provider.addIdentityCertificateListener(listener);
     else provider.addCaCertificateListener(listener);
   });
@@ -43,7 +45,10 @@ export function createServerCredentials(tls: TlsConfig | undefined): ServerCrede
   const clientCa =
     tls.clientCaFile === undefined
       ? null
-      : new experimental.FileWatcherCertificateProvider({ caCertificateFile: tls.clientCaFile, refreshIntervalMs: tls.reloadIntervalMs });
+      : new experimental.FileWatcherCertificateProvider({
+          caCertificateFile: tls.clientCaFile,
+          refreshIntervalMs: tls.reloadIntervalMs,
+        });
   return {
     // grpc-js 1.14 names these parameters (ca, identity) in its typings but uses them as
     // (identity, ca): the server certificate first, the optional client CA second.

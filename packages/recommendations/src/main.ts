@@ -1,3 +1,5 @@
+// Keep first: tracing must be set up before http and gRPC are loaded.
+import { tracing } from './tracing';
 import { ConfigError } from '@bookstore/env-config';
 import { loadConfig, type RecommendationsConfig } from './config';
 import { BOOKS } from './domain/books';
@@ -22,7 +24,16 @@ async function main(): Promise<void> {
   const catalog = createCatalog(BOOKS, { minPerCategory: 6 });
   const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
   const ports = await server.start();
-  logger.info({ ...ports, host: config.host, tls: config.tls !== undefined, books: catalog.all().length }, 'recommendations listening');
+  logger.info(
+    {
+      ...ports,
+      host: config.host,
+      tls: config.tls !== undefined,
+      tracing: tracing !== undefined,
+      books: catalog.all().length,
+    },
+    'recommendations listening',
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -32,10 +43,13 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: readiness NOT_SERVING, draining calls');
-    void server.stop().then(() => {
-      logger.info('stopped');
-      logger.flush(() => process.exit(0));
-    });
+    void server
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(() => {
+        logger.info('stopped');
+        logger.flush(() => process.exit(0));
+      });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -81,7 +81,11 @@ export function createRecommendationServer(options: {
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
   if (healthServer !== undefined) health.implementation.addToServer(healthServer);
-  const metricsServer = createMetricsServer({ registry: metrics.registry, host: config.host, port: config.metricsPort });
+  const metricsServer = createMetricsServer({
+    registry: metrics.registry,
+    host: config.host,
+    port: config.metricsPort,
+  });
 
   let stopping: Promise<void> | undefined;
   return {

@@ -25,7 +25,16 @@ type ReflectionResponse = {
 async function reflect(address: string, request: Record<string, unknown>): Promise<ReflectionResponse> {
   const definition = loadSync(REFLECTION_PROTO, { keepCase: false });
   const pkg = loadPackageDefinition(definition) as unknown as {
-    grpc: { reflection: { v1: { ServerReflection: new (a: string, c: unknown) => { serverReflectionInfo(): NodeJS.EventEmitter & { write(m: object): void; end(): void }; close(): void } } } };
+    grpc: {
+      reflection: {
+        v1: {
+          ServerReflection: new (
+            a: string,
+            c: unknown,
+          ) => { serverReflectionInfo(): NodeJS.EventEmitter & { write(m: object): void; end(): void }; close(): void };
+        };
+      };
+    };
   };
   const client = new pkg.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
   try {
@@ -60,8 +69,12 @@ describe('server reflection', () => {
   it('serves the file that defines a symbol, with its methods and comments', async () => {
     const server = await startTestServer();
     try {
-      const response = await reflect(server.address, { fileContainingSymbol: 'bookstore.recommendations.v1.RecommendationService' });
-      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) => FileDescriptorProto.decode(bytes));
+      const response = await reflect(server.address, {
+        fileContainingSymbol: 'bookstore.recommendations.v1.RecommendationService',
+      });
+      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
+        FileDescriptorProto.decode(bytes),
+      );
       const file = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
       expect(file?.service[0]?.method.map((m) => m.name)).toEqual(['Recommend', 'ListBooks']);
       expect(file?.messageType.map((m) => m.name)).toContain('RecommendRequest');

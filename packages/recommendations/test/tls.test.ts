@@ -20,7 +20,10 @@ describe('TLS and mutual TLS', () => {
   afterAll(() => scratch.remove());
 
   async function withServer(env: Record<string, string>, run: (server: TestServer) => Promise<void>) {
-    const server = await startTestServer({ env, clientCredentials: credentials.createSsl(ca.ca, client.key, client.cert) });
+    const server = await startTestServer({
+      env,
+      clientCredentials: credentials.createSsl(ca.ca, client.key, client.cert),
+    });
     try {
       await run(server);
     } finally {
@@ -57,7 +60,9 @@ describe('TLS and mutual TLS', () => {
     await withServer(env, async (server) => {
       expect(await callWith(server.address, credentials.createSsl(ca.ca, client.key, client.cert))).toBe('ok');
       expect(await callWith(server.address, credentials.createSsl(ca.ca))).toBe('failed with 14');
-      expect(await callWith(server.address, credentials.createSsl(ca.ca, stranger.key, stranger.cert))).toBe('failed with 14');
+      expect(await callWith(server.address, credentials.createSsl(ca.ca, stranger.key, stranger.cert))).toBe(
+        'failed with 14',
+      );
     });
   });
 

@@ -36,7 +36,9 @@ describe('the built bookstore, as users run it', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const rpcs = recommendations.logs.filter((l) => l.msg === 'rpc finished');
     expect(rpcs.length).toBeGreaterThanOrEqual(1);
-    expect(rpcs[0]).toEqual(expect.objectContaining({ method: expect.any(String), code: 'OK', durationMs: expect.any(Number) }));
+    expect(rpcs[0]).toEqual(
+      expect.objectContaining({ method: expect.any(String), code: 'OK', durationMs: expect.any(Number) }),
+    );
   });
 
   it('stops both on SIGTERM with exit code 0', async () => {
@@ -47,8 +49,16 @@ describe('the built bookstore, as users run it', () => {
 
 describe('start-up with invalid configuration', () => {
   it.each([
-    ['recommendations', { PORT: 'http', LOG_LEVEL: 'loud' }, ['PORT must be an integer from 0 to 65535', 'LOG_LEVEL must be one of']],
-    ['marketplace', { RECOMMENDATIONS_TIMEOUT_MS: '0' }, ['RECOMMENDATIONS_TIMEOUT_MS must be an integer from 1 to 60000']],
+    [
+      'recommendations',
+      { PORT: 'http', LOG_LEVEL: 'loud' },
+      ['PORT must be an integer from 0 to 65535', 'LOG_LEVEL must be one of'],
+    ],
+    [
+      'marketplace',
+      { RECOMMENDATIONS_TIMEOUT_MS: '0' },
+      ['RECOMMENDATIONS_TIMEOUT_MS must be an integer from 1 to 60000'],
+    ],
   ] as const)('%s exits 1 with one message naming every problem', async (service, env, problems) => {
     const { code, stderr } = await runToExit(service, env);
     expect(code).toBe(1);

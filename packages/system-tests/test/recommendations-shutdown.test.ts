@@ -44,7 +44,11 @@ describe('recommendations on SIGTERM', () => {
       expect(code).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(graceMs);
       expect(service.logs.map((l) => l.msg)).toEqual(
-        expect.arrayContaining(['shutting down: readiness NOT_SERVING, draining calls', 'already shutting down', 'stopped']),
+        expect.arrayContaining([
+          'shutting down: readiness NOT_SERVING, draining calls',
+          'already shutting down',
+          'stopped',
+        ]),
       );
     } finally {
       readiness.close();

@@ -5,24 +5,28 @@ import { RecommendationsError, type RecommendationsClient } from '../recommendat
 
 /** `GET /books`: the whole catalog, grouped by category, read from the ListBooks stream. */
 export const booksRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient }> = async (app, options) => {
-  app.get('/books', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (request, reply) => {
-    let groups: { label: string; books: { title: string; author: string }[] }[] = [];
-    let unavailable = false;
-    try {
-      const books = await options.recommendations.listBooks(undefined, request.id);
-      groups = CATEGORIES.map((category) => ({
-        label: category.label,
-        books: books.filter((b) => b.category === category.value),
-      })).filter((group) => group.books.length > 0);
-    } catch (error) {
-      if (!(error instanceof RecommendationsError)) throw error;
-      request.log.warn({ grpcCode: error.codeName }, 'catalog unavailable; page rendered without it');
-      unavailable = true;
-    }
-    return reply.type('text/html; charset=utf-8').viewAsync('books.hbs', {
-      ...pageContext({ title: 'All books', current: 'books' }),
-      groups,
-      unavailable,
-    });
-  });
+  app.get(
+    '/books',
+    { schema: { querystring: { type: 'object', additionalProperties: false } } },
+    async (request, reply) => {
+      let groups: { label: string; books: { title: string; author: string }[] }[] = [];
+      let unavailable = false;
+      try {
+        const books = await options.recommendations.listBooks(undefined, request.id);
+        groups = CATEGORIES.map((category) => ({
+          label: category.label,
+          books: books.filter((b) => b.category === category.value),
+        })).filter((group) => group.books.length > 0);
+      } catch (error) {
+        if (!(error instanceof RecommendationsError)) throw error;
+        request.log.warn({ grpcCode: error.codeName }, 'catalog unavailable; page rendered without it');
+        unavailable = true;
+      }
+      return reply.type('text/html; charset=utf-8').viewAsync('books.hbs', {
+        ...pageContext({ title: 'All books', current: 'books' }),
+        groups,
+        unavailable,
+      });
+    },
+  );
 };

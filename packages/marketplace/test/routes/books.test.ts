@@ -12,7 +12,9 @@ describe('GET /books', () => {
     const sections = page.querySelectorAll('main section');
     expect(sections.map((s) => s.querySelector('h2')?.text)).toEqual(['Mystery', 'Science fiction', 'Self help']);
     const listed = sections.flatMap((s) =>
-      s.querySelectorAll('li').map((li) => [li.querySelector('.book-title')?.text, li.querySelector('.book-author')?.text]),
+      s
+        .querySelectorAll('li')
+        .map((li) => [li.querySelector('.book-title')?.text, li.querySelector('.book-author')?.text]),
     );
     expect(listed).toHaveLength(BOOKS.length);
     for (const book of BOOKS) expect(listed).toContainEqual([book.title, `by ${book.author}`]);

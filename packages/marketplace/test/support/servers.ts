@@ -17,9 +17,16 @@ export interface RunningServer {
 }
 
 /** The real Recommendations service, in-process on a free loopback port. */
-export async function startRecommendations(options: { books?: readonly CatalogBook[]; port?: number } = {}): Promise<RunningServer> {
+export async function startRecommendations(
+  options: { books?: readonly CatalogBook[]; port?: number } = {},
+): Promise<RunningServer> {
   const server = createRecommendationServer({
-    config: loadConfig({ PORT: String(options.port ?? 0), HOST: '127.0.0.1', METRICS_PORT: '0', SHUTDOWN_GRACE_MS: '100' }),
+    config: loadConfig({
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      SHUTDOWN_GRACE_MS: '100',
+    }),
     logger: pino({ level: 'silent' }),
     recommender: createRecommender({ catalog: createCatalog(options.books ?? BOOKS) }),
   });
@@ -28,7 +35,10 @@ export async function startRecommendations(options: { books?: readonly CatalogBo
 }
 
 /** A bare gRPC server speaking the contract with handlers a test controls (slow, failing...). */
-export async function startContractServer(implementation: RecommendationServiceServer, port = 0): Promise<RunningServer> {
+export async function startContractServer(
+  implementation: RecommendationServiceServer,
+  port = 0,
+): Promise<RunningServer> {
   const server = new Server();
   server.addService(RecommendationServiceService, implementation);
   const bound = await new Promise<number>((resolve, reject) =>

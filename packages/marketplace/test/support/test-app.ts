@@ -40,7 +40,10 @@ export function html(body: string): HTMLElement {
  * Registers beforeAll/afterAll hooks that run the real Recommendations in-process and build the
  * app against it; the returned object is filled in once the hooks have run.
  */
-export function withBookstore(start: () => Promise<{ address: string; stop(): Promise<void> }>): { app: FastifyInstance; logs: LogLine[] } {
+export function withBookstore(start: () => Promise<{ address: string; stop(): Promise<void> }>): {
+  app: FastifyInstance;
+  logs: LogLine[];
+} {
   const context = {} as { app: FastifyInstance; logs: LogLine[] };
   let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {

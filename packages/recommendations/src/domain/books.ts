@@ -8,8 +8,11 @@ export interface CatalogBook {
   readonly category: BookCategory;
 }
 
-const { BOOK_CATEGORY_MYSTERY: MYSTERY, BOOK_CATEGORY_SCIENCE_FICTION: SCI_FI, BOOK_CATEGORY_SELF_HELP: SELF_HELP } =
-  BookCategory;
+const {
+  BOOK_CATEGORY_MYSTERY: MYSTERY,
+  BOOK_CATEGORY_SCIENCE_FICTION: SCI_FI,
+  BOOK_CATEGORY_SELF_HELP: SELF_HELP,
+} = BookCategory;
 
 /**
  * The embedded catalog. Ids 1-9 are the tutorial's nine titles, so its examples and tests

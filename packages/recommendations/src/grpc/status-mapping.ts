@@ -28,5 +28,11 @@ export function mapError(error: unknown): MappedError {
 
 /** The grpc-js error object for a mapped error. */
 export function toServiceError(mapped: MappedError): Partial<ServiceError> & { code: Status; details: string } {
-  return { name: 'ServiceError', message: mapped.details, code: mapped.code, details: mapped.details, metadata: new Metadata() };
+  return {
+    name: 'ServiceError',
+    message: mapped.details,
+    code: mapped.code,
+    details: mapped.details,
+    metadata: new Metadata(),
+  };
 }

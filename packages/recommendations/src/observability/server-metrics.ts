@@ -22,7 +22,12 @@ export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
-  const started = new Counter({ name: 'grpc_server_started_total', help: 'Total number of RPCs started on the server.', labelNames, registers: [registry] });
+  const started = new Counter({
+    name: 'grpc_server_started_total',
+    help: 'Total number of RPCs started on the server.',
+    labelNames,
+    registers: [registry],
+  });
   const handled = new Counter({
     name: 'grpc_server_handled_total',
     help: 'Total number of RPCs completed on the server, regardless of success or failure.',
@@ -36,8 +41,18 @@ export function createServerMetrics(): ServerMetrics {
     buckets: DEFAULT_SECONDS_BUCKETS,
     registers: [registry],
   });
-  const received = new Counter({ name: 'grpc_server_msg_received_total', help: 'Total number of RPC stream messages received on the server.', labelNames, registers: [registry] });
-  const sent = new Counter({ name: 'grpc_server_msg_sent_total', help: 'Total number of gRPC stream messages sent by the server.', labelNames, registers: [registry] });
+  const received = new Counter({
+    name: 'grpc_server_msg_received_total',
+    help: 'Total number of RPC stream messages received on the server.',
+    labelNames,
+    registers: [registry],
+  });
+  const sent = new Counter({
+    name: 'grpc_server_msg_sent_total',
+    help: 'Total number of gRPC stream messages sent by the server.',
+    labelNames,
+    registers: [registry],
+  });
 
   return {
     registry,

@@ -4,7 +4,11 @@ import { createCatalog } from '../../src/domain/catalog';
 import { InvalidArgumentError, NotFoundError } from '../../src/domain/errors';
 import { createRecommender } from '../../src/domain/recommender';
 
-const { BOOK_CATEGORY_MYSTERY: MYSTERY, BOOK_CATEGORY_SCIENCE_FICTION: SCI_FI, BOOK_CATEGORY_UNSPECIFIED } = BookCategory;
+const {
+  BOOK_CATEGORY_MYSTERY: MYSTERY,
+  BOOK_CATEGORY_SCIENCE_FICTION: SCI_FI,
+  BOOK_CATEGORY_UNSPECIFIED,
+} = BookCategory;
 const recommender = createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
 const mysteryIds = BOOKS.filter((b) => b.category === MYSTERY).map((b) => b.id);
 

@@ -31,7 +31,11 @@ describe('Recommend over gRPC', () => {
   it.each([
     [{ userId: 1, category: MYSTERY, maxResults: -1 }, Status.INVALID_ARGUMENT, 'max_results must be >= 0 (got -1)'],
     [{ userId: -7, category: MYSTERY, maxResults: 1 }, Status.INVALID_ARGUMENT, 'user_id must be >= 0 (got -7)'],
-    [{ userId: 1, category: BookCategory.BOOK_CATEGORY_UNSPECIFIED, maxResults: 1 }, Status.INVALID_ARGUMENT, 'category is required'],
+    [
+      { userId: 1, category: BookCategory.BOOK_CATEGORY_UNSPECIFIED, maxResults: 1 },
+      Status.INVALID_ARGUMENT,
+      'category is required',
+    ],
     [{ userId: 1, category: 99 as BookCategory, maxResults: 1 }, Status.NOT_FOUND, 'no books in category 99'],
   ])('answers %o with status %s', async (request, code, details) => {
     const error = await rejectionOf(recommend(server.client, request));
@@ -45,7 +49,11 @@ describe('Recommend over gRPC', () => {
     await rejectionOf(recommend(server.client, { userId: 1, category: MYSTERY, maxResults: -1 }));
     const lines = server.logs.filter((l) => l.msg === 'rpc finished');
     expect(lines).toEqual([
-      expect.objectContaining({ method: '/bookstore.recommendations.v1.RecommendationService/Recommend', code: 'OK', level: 30 }),
+      expect.objectContaining({
+        method: '/bookstore.recommendations.v1.RecommendationService/Recommend',
+        code: 'OK',
+        level: 30,
+      }),
       expect.objectContaining({ code: 'INVALID_ARGUMENT', level: 40 }),
     ]);
     expect(typeof lines[0]?.durationMs).toBe('number');

@@ -42,7 +42,11 @@ describe('the access log', () => {
       metadata.set('x-tenant', 'shelf-1');
       await recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 1 }, metadata);
       const line = server.logs.find((l) => l.msg === 'rpc finished');
-      expect(line?.metadata).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]', 'x-tenant': 'shelf-1' });
+      expect(line?.metadata).toMatchObject({
+        authorization: '[Redacted]',
+        cookie: '[Redacted]',
+        'x-tenant': 'shelf-1',
+      });
       expect(JSON.stringify(server.logs)).not.toContain('s3cr3t');
     } finally {
       await server.close();
@@ -63,14 +67,19 @@ describe('the access log', () => {
     });
     try {
       const error = await new Promise<{ code: Status }>((resolve) =>
-        server.client.recommend({ userId: 1, category: MYSTERY, maxResults: 1 }, new Metadata(), { deadline: Date.now() + 100 }, (e) =>
-          resolve(e as { code: Status }),
+        server.client.recommend(
+          { userId: 1, category: MYSTERY, maxResults: 1 },
+          new Metadata(),
+          { deadline: Date.now() + 100 },
+          (e) => resolve(e as { code: Status }),
         ),
       );
       expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
       await sleep(400);
       expect(server.logs.find((l) => l.msg === 'rpc finished')).toMatchObject({ code: 'DEADLINE_EXCEEDED', level: 50 });
-      expect(await server.metrics()).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="DeadlineExceeded"\} 1/);
+      expect(await server.metrics()).toMatch(
+        /grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="DeadlineExceeded"\} 1/,
+      );
     } finally {
       await server.close();
     }

@@ -35,7 +35,12 @@ describe('a Python client generated from proto/', () => {
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect(result.stderr).toBe('');
-      for (const check of ['x-request-id echoed', '1 MiB request -> RESOURCE_EXHAUSTED', 'health', 'reflection lists']) {
+      for (const check of [
+        'x-request-id echoed',
+        '1 MiB request -> RESOURCE_EXHAUSTED',
+        'health',
+        'reflection lists',
+      ]) {
         expect(result.stdout).toContain(check);
       }
       expect(result.stdout).toContain('python client: all checks passed');

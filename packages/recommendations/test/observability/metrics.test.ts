@@ -13,7 +13,9 @@ describe('Prometheus metrics at /metrics', () => {
     server = await startTestServer();
     await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 });
     await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 2 });
-    await rejectionOf(recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: -1 }));
+    await rejectionOf(
+      recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: -1 }),
+    );
     await rejectionOf(recommend(server.client, { userId: 1, category: 99 as BookCategory, maxResults: 1 }));
     await listBooks(server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
     const raw = createRawClient(server.address);

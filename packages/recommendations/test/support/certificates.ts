@@ -23,7 +23,23 @@ function openssl(args: string[]) {
 export function createCertificateAuthority(dir: string, name: string): CertificateAuthority {
   const caKey = join(dir, `${name}-ca.key`);
   const caFile = join(dir, `${name}-ca.pem`);
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', caKey, '-out', caFile, '-days', '1', '-subj', `/CN=${name} test CA`]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caFile,
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${name} test CA`,
+  ]);
   return {
     caFile,
     ca: readFileSync(caFile),
@@ -38,8 +54,37 @@ export function createCertificateAuthority(dir: string, name: string): Certifica
           ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'
           : 'extendedKeyUsage=clientAuth\n',
       );
-      openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', csr, '-subj', `/CN=${commonName}`]);
-      openssl(['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-out', certFile, '-days', '1', '-extfile', ext]);
+      openssl([
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        csr,
+        '-subj',
+        `/CN=${commonName}`,
+      ]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        caFile,
+        '-CAkey',
+        caKey,
+        '-CAcreateserial',
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-extfile',
+        ext,
+      ]);
       return { certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
     },
   };

@@ -8,8 +8,14 @@ export function createRawClient(address: string, options: ChannelOptions = {}) {
   return {
     unary: (path: string, body: Buffer) =>
       new Promise<{ error: ServiceError | null; response?: Buffer }>((resolve) => {
-        client.makeUnaryRequest(path, identity, identity, body, new Metadata(), { deadline: Date.now() + 5000 }, (error, response) =>
-          resolve({ error, response }),
+        client.makeUnaryRequest(
+          path,
+          identity,
+          identity,
+          body,
+          new Metadata(),
+          { deadline: Date.now() + 5000 },
+          (error, response) => resolve({ error, response }),
         );
       }),
     close: () => client.close(),

@@ -32,12 +32,20 @@ export async function startTestServer(
   options: { recommender?: Recommender; env?: Record<string, string>; clientCredentials?: ChannelCredentials } = {},
 ): Promise<TestServer> {
   const logs: LogLine[] = [];
-  const config = loadConfig({ PORT: '0', METRICS_PORT: '0', HEALTH_PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '2000', ...options.env });
+  const config = loadConfig({
+    PORT: '0',
+    METRICS_PORT: '0',
+    HEALTH_PORT: '0',
+    HOST: '127.0.0.1',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...options.env,
+  });
   const logger = pino(
     { level: config.logLevel, redact: REDACTED_METADATA.map((key) => `metadata["${key}"]`) },
     { write: (line: string) => logs.push(JSON.parse(line) as LogLine) },
   );
-  const recommender = options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
+  const recommender =
+    options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
   const server = createRecommendationServer({ config, logger, recommender });
   const ports = await server.start();
   const address = `127.0.0.1:${ports.port}`;

@@ -1,0 +1,63 @@
+import { sampleValue } from '@bookstore/metrics';
+import pino from 'pino';
+import { buildApp } from '../src/app';
+import { createClientMetricsInterceptor } from '../src/observability/grpc-client-metrics';
+import { createMarketplaceMetrics } from '../src/observability/marketplace-metrics';
+import { createRecommendationsClient } from '../src/recommendations-client';
+import { startRecommendations } from './support/servers';
+
+describe('marketplace metrics', () => {
+  it('counts client calls by method and code, and HTTP requests by route template', async () => {
+    const server = await startRecommendations();
+    const metrics = createMarketplaceMetrics();
+    const recommendations = createRecommendationsClient({
+      address: server.address,
+      timeoutMs: 1000,
+      interceptors: [createClientMetricsInterceptor(metrics)],
+    });
+    const app = await buildApp({
+      config: { logLevel: 'silent' },
+      logger: pino({ level: 'silent' }),
+      recommendations,
+      metrics,
+    });
+    try {
+      for (const url of ['/', '/?category=self-help', '/books', '/nope-1', '/nope-2', '/?category=x'])
+        await app.inject(url);
+      await server.stop();
+      await app.inject('/');
+
+      const text = await metrics.registry.metrics();
+      const service = 'bookstore.recommendations.v1.RecommendationService';
+      expect(
+        sampleValue(text, 'grpc_client_handled_total', {
+          grpc_service: service,
+          grpc_method: 'Recommend',
+          grpc_code: 'OK',
+        }),
+      ).toBe(2);
+      expect(
+        sampleValue(text, 'grpc_client_handled_total', {
+          grpc_method: 'ListBooks',
+          grpc_type: 'server_stream',
+          grpc_code: 'OK',
+        }),
+      ).toBe(1);
+      expect(
+        sampleValue(text, 'grpc_client_handled_total', { grpc_method: 'Recommend', grpc_code: 'Unavailable' }),
+      ).toBe(1);
+      expect(sampleValue(text, 'grpc_client_handling_seconds_count', { grpc_method: 'Recommend' })).toBe(3);
+      expect(
+        sampleValue(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/', status_code: '200' }),
+      ).toBe(3);
+      expect(sampleValue(text, 'http_request_duration_seconds_count', { route: '/', status_code: '400' })).toBe(1);
+      expect(sampleValue(text, 'http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' })).toBe(
+        2,
+      );
+      expect(text).not.toContain('nope-1');
+    } finally {
+      await app.close();
+      recommendations.close();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { type RecommendationServiceServer, RecommendationServiceService } from '@bookstore/contracts';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ipv4Target, startMarketplace, startReplicas, stopAll } from './support/bookstore';
+import { isFailedPage, loadPage } from './support/pages';
+import { startService, type ServiceProcess } from './support/processes';
+
+const TIMEOUT_MS = 300;
+
+describe('the marketplace when recommendations fails', () => {
+  const running: (ServiceProcess | undefined)[] = [];
+  afterEach(async () => {
+    await stopAll(running.splice(0));
+  });
+
+  it('degrades every page within the deadline when all replicas stop, and recovers within 5 s of one returning', async () => {
+    const replicas = await startReplicas(3);
+    const marketplace = await startMarketplace(ipv4Target(replicas), {
+      RECOMMENDATIONS_TIMEOUT_MS: String(TIMEOUT_MS),
+    });
+    running.push(marketplace, ...replicas);
+    const home = `http://127.0.0.1:${marketplace.port}/`;
+    expect(isFailedPage(await loadPage(home))).toBe(false);
+
+    await Promise.all(replicas.map((r) => r.stop('SIGTERM')));
+    const degraded = [];
+    for (let i = 0; i < 20; i += 1) degraded.push(await loadPage(home));
+    for (const page of degraded) {
+      expect(page.status).toBe(200);
+      expect(page.degraded).toBe(true);
+      expect(page.ms).toBeLessThan(TIMEOUT_MS + 100);
+    }
+    const catalog = await loadPage(`http://127.0.0.1:${marketplace.port}/books`);
+    expect([catalog.status, catalog.degraded]).toEqual([200, true]);
+    const warnings = marketplace.logs.filter((l) => l.level === 40 && typeof l.grpcCode === 'string');
+    expect(warnings.length).toBeGreaterThanOrEqual(21);
+
+    const back = await startService('recommendations', { PORT: String(replicas[1]?.port) });
+    running.push(back);
+    const returnedAt = performance.now();
+    let recovered = false;
+    while (!recovered && performance.now() - returnedAt < 5000) {
+      recovered = !isFailedPage(await loadPage(home));
+      if (!recovered) await sleep(100);
+    }
+    expect(recovered).toBe(true);
+    expect(performance.now() - returnedAt).toBeLessThan(5000);
+  });
+
+  it('serves the page within the deadline + 100 ms when recommendations answers after 2x the deadline', async () => {
+    const slow = new Server();
+    const slowImplementation: RecommendationServiceServer = {
+      recommend: (_call, callback) => setTimeout(() => callback(null, { recommendations: [] }), TIMEOUT_MS * 2),
+      listBooks: (call) => setTimeout(() => call.end(), TIMEOUT_MS * 2),
+    };
+    slow.addService(RecommendationServiceService, slowImplementation);
+    const port = await new Promise<number>((resolve, reject) =>
+      slow.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
+    try {
+      const marketplace = await startMarketplace(`127.0.0.1:${port}`, {
+        RECOMMENDATIONS_TIMEOUT_MS: String(TIMEOUT_MS),
+      });
+      running.push(marketplace);
+      for (const path of ['/', '/books']) {
+        const page = await loadPage(`http://127.0.0.1:${marketplace.port}${path}`);
+        expect(page.status).toBe(200);
+        expect(page.degraded).toBe(true);
+        expect(page.ms).toBeLessThan(TIMEOUT_MS + 100);
+      }
+      expect(marketplace.logs.filter((l) => l.grpcCode === 'DEADLINE_EXCEEDED')).toHaveLength(2);
+    } finally {
+      slow.forceShutdown();
+    }
+  });
+
+  it('reports itself ready while recommendations is down: pages degrade instead', async () => {
+    const marketplace = await startMarketplace('127.0.0.1:1');
+    running.push(marketplace);
+    expect((await fetch(`http://127.0.0.1:${marketplace.port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${marketplace.port}/healthz`)).status).toBe(200);
+  });
+});
