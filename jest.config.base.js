@@ -4,6 +4,12 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 
+// Dependencies (of fastify and its plugins) published only as ESM. Jest on Node 20 cannot
+// require ESM, so they are compiled to CommonJS for tests; Node itself loads them natively
+// (require(esm), Node >= 20.19).
+const ESM_ONLY = ['cookie', 'content-disposition'];
+const esm = ESM_ONLY.join('|');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -11,10 +17,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': swc,
-    // cookie 2 (under fastify's inject) ships only ESM; jest on Node 20 cannot require ESM, so
-    // it is compiled to CommonJS here. Node itself loads it natively (require(esm), Node >= 20.19).
-    '/node_modules/\\.pnpm/cookie@[^/]+/node_modules/cookie/.+\\.js$': swc,
+    [`/node_modules/\\.pnpm/(${esm})@[^/]+/node_modules/(${esm})/.+\\.js$`]: swc,
   },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/cookie@|cookie/))'],
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/(${esm})@|(${esm})/))`],
   testTimeout: 30000,
 };

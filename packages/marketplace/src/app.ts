@@ -1,18 +1,26 @@
+import staticFiles from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { registerApiDocs } from './api-docs';
 import type { MarketplaceConfig } from './config';
 import { registerErrorHandling } from './error-handling';
 import { registerHttpMetrics } from './observability/http-metrics';
 import type { MarketplaceMetrics } from './observability/marketplace-metrics';
 import type { RecommendationsClient } from './recommendations-client';
 import { requestIdFrom } from './request-id';
+import { apiRoutes } from './routes/api';
 import { booksRoutes } from './routes/books';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
+import { registerRateLimit, registerSecurityHeaders } from './security';
 import { registerViews } from './views';
 
+/** The stylesheet and other assets, beside src/ and dist/. */
+export const PUBLIC_DIR = join(__dirname, '..', 'public');
+
 export interface AppOptions {
-  config: Pick<MarketplaceConfig, 'logLevel'>;
+  config: MarketplaceConfig;
   logger: Logger;
   recommendations: RecommendationsClient;
   /** Where HTTP request metrics go; none in tests that do not look at them. */
@@ -23,10 +31,13 @@ export interface AppOptions {
 
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default logger type.
     loggerInstance: options.logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
+    // A hop count is documented fastify behaviour that its typings leave out.
+    trustProxy: config.trustProxy as boolean | string[],
     // Unknown query keys are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -39,10 +50,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.metrics) registerHttpMetrics(app, options.metrics);
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
+  await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
   await registerViews(app);
   registerErrorHandling(app);
+  await registerApiDocs(app);
   await app.register(healthRoutes, { isReady });
-  await app.register(homeRoutes, { recommendations: options.recommendations });
+  await app.register(homeRoutes, { recommendations: options.recommendations, secureCookie: config.cookieSecure });
   await app.register(booksRoutes, { recommendations: options.recommendations });
+  await app.register(apiRoutes, { recommendations: options.recommendations });
   return app;
 }

@@ -16,6 +16,26 @@ export interface MarketplaceConfig {
   readonly recommendationsTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests before exiting. */
   readonly shutdownGraceMs: number;
+  /** Mark the `uid` cookie Secure (set it when users reach the site over HTTPS). */
+  readonly cookieSecure: boolean;
+  /** Requests per client per window; 0 turns rate limiting off. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For): false, true (any), a hop
+   * count, or a list of addresses/CIDRs. Rate limiting keys on that address.
+   */
+  readonly trustProxy: boolean | number | string[];
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /** Reads the environment once; throws one ConfigError listing every invalid variable. */
@@ -29,6 +49,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     recommendationsAddr: read.string('RECOMMENDATIONS_ADDR', 'localhost:50051'),
     recommendationsTimeoutMs: read.integer('RECOMMENDATIONS_TIMEOUT_MS', 300, { min: 1, max: 60_000 }),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
+    cookieSecure: read.boolean('COOKIE_SECURE', false),
+    rateLimitMax: read.integer('RATE_LIMIT_MAX', 0, { min: 0, max: 1_000_000 }),
+    rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
+    trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
   };
   read.finish();
   return Object.freeze(config);

@@ -1,41 +1,46 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { pageContext } from './page-context';
 import { describeValidationErrors } from './validation-messages';
 
+const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+function headingFor(statusCode: number): string {
+  if (statusCode === 400) return 'That request is not valid';
+  if (statusCode === 404) return 'Page not found';
+  if (statusCode === 429) return 'Too many requests';
+  return statusCode >= 500 ? 'Something went wrong' : 'That request could not be served';
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, statusCode: number, message: string, problems: string[]) {
+  reply.code(statusCode);
+  if (isApi(request)) {
+    const detail = problems.length > 0 ? problems.join('; ') : message;
+    return reply.send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: detail });
+  }
+  const heading = headingFor(statusCode);
+  return reply
+    .type('text/html; charset=utf-8')
+    .viewAsync('error.hbs', { ...pageContext({ title: heading }), heading, message, problems, statusCode });
+}
+
 /**
- * One error handler for the whole app: 4xx pages say what was wrong; 5xx pages are generic and
- * the error is logged once with its stack. Unknown paths get a 404 page in the same layout.
+ * One error handler for the whole app: 4xx say what was wrong (a page, or JSON under /api/);
+ * 5xx are generic, and the error is logged once with its stack. Unknown paths get a 404 in the
+ * same layout.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const statusCode = error.validation ? 400 : (error.statusCode ?? 500);
+    const statusCode = error.validation ? 400 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
+      return send(request, reply, statusCode, 'The page could not be shown. Please try again in a moment.', []);
     }
     const problems = error.validation ? describeValidationErrors(error.validation) : [];
-    const page =
-      statusCode >= 500
-        ? { heading: 'Something went wrong', message: 'The page could not be shown. Please try again in a moment.' }
-        : {
-            heading: statusCode === 400 ? 'That request is not valid' : 'That request could not be served',
-            message: error.validation ? '' : error.message,
-          };
-    return reply
-      .code(statusCode)
-      .type('text/html; charset=utf-8')
-      .viewAsync('error.hbs', { ...pageContext({ title: page.heading }), ...page, problems, statusCode });
+    return send(request, reply, statusCode, error.validation ? '' : error.message, problems);
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    reply
-      .code(404)
-      .type('text/html; charset=utf-8')
-      .viewAsync('error.hbs', {
-        ...pageContext({ title: 'Page not found' }),
-        heading: 'Page not found',
-        message: `There is no page at ${request.url.split('?')[0]}.`,
-        problems: [],
-        statusCode: 404,
-      }),
+    send(request, reply, 404, `There is no page at ${request.url.split('?')[0]}.`, []),
   );
 }

@@ -1,6 +1,7 @@
 import { sampleValue } from '@bookstore/metrics';
 import pino from 'pino';
 import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { createClientMetricsInterceptor } from '../src/observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from '../src/observability/marketplace-metrics';
 import { createRecommendationsClient } from '../src/recommendations-client';
@@ -16,7 +17,7 @@ describe('marketplace metrics', () => {
       interceptors: [createClientMetricsInterceptor(metrics)],
     });
     const app = await buildApp({
-      config: { logLevel: 'silent' },
+      config: loadConfig({}),
       logger: pino({ level: 'silent' }),
       recommendations,
       metrics,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CATEGORY_SLUGS, categoryBySlug, DEFAULT_CATEGORY } from '../categories';
 import { pageContext } from '../page-context';
 import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
+import { resolveUserId } from '../user-identity';
 
 const querystring = {
   type: 'object',
@@ -21,14 +22,18 @@ interface HomeQuery {
 export const HOMEPAGE_BOOKS = 3;
 
 /** `GET /`: recommendations for one category; without them when Recommendations fails. */
-export const homeRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient }> = async (app, options) => {
+export const homeRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient; secureCookie: boolean }> = async (
+  app,
+  options,
+) => {
   app.get<{ Querystring: HomeQuery }>('/', { schema: { querystring } }, async (request, reply) => {
     const category = categoryBySlug(request.query.category) ?? DEFAULT_CATEGORY;
+    const userId = resolveUserId(request, reply, { secureCookie: options.secureCookie });
     let books: { id: number; title: string }[] = [];
     let unavailable = false;
     try {
       books = await options.recommendations.recommend(
-        { userId: request.query.user ?? 0, category: category.value, maxResults: HOMEPAGE_BOOKS },
+        { userId, category: category.value, maxResults: HOMEPAGE_BOOKS },
         request.id,
       );
     } catch (error) {

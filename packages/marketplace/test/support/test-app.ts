@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parse, type HTMLElement } from 'node-html-parser';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
 import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
 
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -13,14 +14,19 @@ export interface TestApp {
 }
 
 /** The marketplace built in-process (no port), talking to Recommendations at `address`. */
-export async function buildTestApp(options: { address: string; timeoutMs?: number }): Promise<TestApp> {
+export async function buildTestApp(options: {
+  address: string;
+  timeoutMs?: number;
+  /** Environment overrides, read by the real config loader. */
+  env?: Record<string, string>;
+}): Promise<TestApp> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
   const recommendations: RecommendationsClient = createRecommendationsClient({
     address: options.address,
     timeoutMs: options.timeoutMs ?? 1000,
   });
-  const app = await buildApp({ config: { logLevel: 'info' }, logger, recommendations });
+  const app = await buildApp({ config: loadConfig(options.env ?? {}), logger, recommendations });
   return {
     app,
     logs,

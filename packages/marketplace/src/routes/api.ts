@@ -1,0 +1,122 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { CATEGORY_SLUGS, categoryBySlug, categoryByValue, DEFAULT_CATEGORY } from '../categories';
+import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
+
+/** Seconds a client should wait before retrying when Recommendations is unavailable. */
+export const RETRY_AFTER_S = 5;
+
+const errorBody = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+const recommendationsSchema = {
+  tags: ['books'],
+  summary: 'Random books of one category',
+  querystring: {
+    type: 'object',
+    properties: {
+      category: { type: 'string', enum: CATEGORY_SLUGS, default: DEFAULT_CATEGORY.slug },
+      max: { type: 'integer', minimum: 1, maximum: 50, default: 3 },
+      user: { type: 'integer', minimum: 0, maximum: 2147483647, default: 0 },
+    },
+    additionalProperties: false,
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['recommendations'],
+      properties: {
+        recommendations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'title'],
+            properties: { id: { type: 'integer' }, title: { type: 'string' } },
+          },
+        },
+      },
+    },
+    400: errorBody,
+    503: errorBody,
+  },
+} as const;
+
+const booksSchema = {
+  tags: ['books'],
+  summary: 'The catalog, or one category of it, in id order',
+  querystring: {
+    type: 'object',
+    properties: { category: { type: 'string', enum: CATEGORY_SLUGS } },
+    additionalProperties: false,
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['books'],
+      properties: {
+        books: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'title', 'author', 'category'],
+            properties: {
+              id: { type: 'integer' },
+              title: { type: 'string' },
+              author: { type: 'string' },
+              category: { type: 'string', enum: CATEGORY_SLUGS },
+            },
+          },
+        },
+      },
+    },
+    400: errorBody,
+    503: errorBody,
+  },
+} as const;
+
+/**
+ * The JSON API under `/api/v1`. Unlike the pages it does not degrade: when Recommendations fails
+ * it answers 503 with Retry-After, because an API client wants an explicit failure.
+ */
+export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient }> = async (app, options) => {
+  const unavailable = (error: RecommendationsError) => {
+    app.log.warn({ grpcCode: error.codeName }, 'recommendations unavailable; API answered 503');
+    return { statusCode: 503, error: 'Service Unavailable', message: 'Recommendations are unavailable; retry later.' };
+  };
+
+  app.get<{ Querystring: { category: string; max: number; user: number } }>(
+    '/api/v1/recommendations',
+    { schema: recommendationsSchema },
+    async (request, reply) => {
+      const category = categoryBySlug(request.query.category) ?? DEFAULT_CATEGORY;
+      try {
+        const recommendations = await options.recommendations.recommend(
+          { userId: request.query.user, category: category.value, maxResults: request.query.max },
+          request.id,
+        );
+        return { recommendations: recommendations.map(({ id, title }) => ({ id, title })) };
+      } catch (error) {
+        if (!(error instanceof RecommendationsError)) throw error;
+        return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send(unavailable(error));
+      }
+    },
+  );
+
+  app.get<{ Querystring: { category?: string } }>('/api/v1/books', { schema: booksSchema }, async (request, reply) => {
+    const category = request.query.category === undefined ? undefined : categoryBySlug(request.query.category);
+    try {
+      const books = await options.recommendations.listBooks(category?.value, request.id);
+      return {
+        books: books.flatMap((book) => {
+          const slug = categoryByValue(book.category)?.slug;
+          return slug === undefined ? [] : [{ id: book.id, title: book.title, author: book.author, category: slug }];
+        }),
+      };
+    } catch (error) {
+      if (!(error instanceof RecommendationsError)) throw error;
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send(unavailable(error));
+    }
+  });
+};

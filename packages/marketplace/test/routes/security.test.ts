@@ -1,0 +1,174 @@
+import { BookCategory, type RecommendRequest } from '@bookstore/contracts';
+import { BOOKS } from '@bookstore/recommendations';
+import pino from 'pino';
+import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { startContractServer, startRecommendations } from '../support/servers';
+import { buildTestApp, html, withBookstore } from '../support/test-app';
+
+describe('security headers and static assets', () => {
+  const t = withBookstore(() => startRecommendations());
+
+  it('sends a strict CSP and helmet headers, and no x-powered-by', async () => {
+    const response = await t.app.inject('/');
+    const csp = String(response.headers['content-security-policy']);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+    });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('uses no inline script or style in its pages', async () => {
+    for (const url of ['/', '/books', '/nope', '/?category=x']) {
+      const page = html((await t.app.inject(url)).body);
+      expect(page.querySelectorAll('script')).toHaveLength(0);
+      expect(page.querySelectorAll('style')).toHaveLength(0);
+      expect(page.querySelectorAll('[style]')).toHaveLength(0);
+      expect(page.querySelector('link[rel="stylesheet"]')?.getAttribute('href')).toBe('/static/styles.css');
+    }
+  });
+
+  it('serves the stylesheet, and 404 for paths that escape the asset folder', async () => {
+    const css = await t.app.inject('/static/styles.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    for (const url of [
+      '/static/../package.json',
+      '/static/%2e%2e/package.json',
+      '/static/..%2fpackage.json',
+      '/static/%2e%2e%2fsrc%2fapp.ts',
+    ]) {
+      expect((await t.app.inject(url)).statusCode).toBe(404);
+    }
+  });
+
+  it('sets a uid cookie on the first visit and keeps it afterwards', async () => {
+    const first = await t.app.inject('/');
+    const cookie = first.cookies.find((c) => c.name === 'uid');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(Number(cookie?.value)).toBeGreaterThan(0);
+    const again = await t.app.inject({ url: '/', cookies: { uid: String(cookie?.value) } });
+    expect(again.cookies).toHaveLength(0);
+  });
+});
+
+describe('what reaches Recommendations and what comes back', () => {
+  it('sends ?user, else the uid cookie, as user_id', async () => {
+    const seen: number[] = [];
+    const server = await startContractServer({
+      recommend: (call, callback) => {
+        seen.push((call.request as RecommendRequest).userId);
+        callback(null, { recommendations: [] });
+      },
+      listBooks: (call) => call.end(),
+    });
+    const t = await buildTestApp({ address: server.address });
+    try {
+      await t.app.inject('/?user=42');
+      await t.app.inject({ url: '/', cookies: { uid: '777' } });
+      await t.app.inject({ url: '/', cookies: { uid: 'not-a-number' } });
+      expect(seen.slice(0, 2)).toEqual([42, 777]);
+      expect(seen[2]).toBeGreaterThan(0);
+      expect(seen[2]).not.toBe(777);
+    } finally {
+      await t.close();
+      await server.stop();
+    }
+  });
+
+  it('escapes every title: markup in the catalog renders as text', async () => {
+    const evil = {
+      id: 99,
+      title: '<script>alert(1)</script>',
+      author: '"><img src=x onerror=alert(2)>',
+      category: BookCategory.BOOK_CATEGORY_MYSTERY,
+    };
+    const server = await startRecommendations({ books: [...BOOKS, evil] });
+    const t = await buildTestApp({ address: server.address });
+    try {
+      for (const url of ['/?category=mystery&user=1', '/books']) {
+        const bodies = await Promise.all(Array.from({ length: url === '/books' ? 1 : 30 }, () => t.app.inject(url)));
+        const body = bodies.map((b) => b.body).find((b) => b.includes('alert(1)')) ?? '';
+        expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+        expect(body).not.toContain('<script>');
+        expect(body).not.toContain('<img');
+        expect(html(body).querySelectorAll('script, img')).toHaveLength(0);
+      }
+    } finally {
+      await t.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('server errors', () => {
+  it('render a generic 500 page without the error, and log it with its stack', async () => {
+    const logs: string[] = [];
+    const app = await buildApp({
+      config: loadConfig({}),
+      logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
+      recommendations: {
+        recommend: async () => {
+          throw new Error('database password is hunter2');
+        },
+        listBooks: async () => [],
+        close: () => undefined,
+      },
+    });
+    try {
+      const response = await app.inject('/');
+      expect(response.statusCode).toBe(500);
+      expect(html(response.body).querySelector('h1')?.text).toBe('Something went wrong');
+      expect(response.body).not.toContain('hunter2');
+      expect(response.body).not.toMatch(/at \w+ \(/);
+      const api = await app.inject('/api/v1/recommendations');
+      expect(api.statusCode).toBe(500);
+      expect(api.json()).toEqual({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'The page could not be shown. Please try again in a moment.',
+      });
+      expect(logs.filter((l) => l.includes('hunter2') && l.includes('"stack"'))).toHaveLength(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  it('is off by default and answers 429 past RATE_LIMIT_MAX when on; probes are exempt', async () => {
+    const server = await startRecommendations();
+    const off = await buildTestApp({ address: server.address });
+    const on = await buildTestApp({
+      address: server.address,
+      env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' },
+    });
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await off.app.inject('/')).statusCode).toBe(200);
+      const codes = [];
+      for (let i = 0; i < 5; i += 1) codes.push((await on.app.inject('/')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      const limited = await on.app.inject('/');
+      expect(html(limited.body).querySelector('h1')?.text).toBe('Too many requests');
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect((await on.app.inject('/healthz')).statusCode).toBe(200);
+    } finally {
+      await off.close();
+      await on.close();
+      await server.stop();
+    }
+  });
+});
