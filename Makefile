@@ -7,7 +7,7 @@ TOOLS := .tools
 PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 
-.PHONY: help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ unit: build ## Only the jest suites of every package
 
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
+
+screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
+	cd packages/marketplace && SCREENSHOT=1 ../../$(PNPM) exec jest test/browser -t homepage
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000
 	node scripts/run-local.js

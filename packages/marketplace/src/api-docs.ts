@@ -22,5 +22,22 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     hideUntagged: true,
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // Swagger UI injects <style> elements, so its pages alone allow inline styles; scripts stay
+  // 'self' only, and every other page keeps the strict policy. The scope confines the hook.
+  await app.register(async (docs) => {
+    docs.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', DOCS_CSP);
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
 }
+
+const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');

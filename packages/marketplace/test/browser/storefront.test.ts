@@ -1,0 +1,108 @@
+import { BOOKS } from '@bookstore/recommendations';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startRecommendations, type RunningServer } from '../support/servers';
+import { buildTestApp, type TestApp } from '../support/test-app';
+import { launchChromium, watchProblems } from './browser';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** `make screenshot` refreshes the README's picture; other runs write to a scratch folder. */
+const SCREENSHOT = process.env.SCREENSHOT
+  ? join(__dirname, '..', '..', '..', '..', 'docs', 'screenshots', 'homepage.png')
+  : join(tmpdir(), 'bookstore-homepage.png');
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated by the browser's debugger, so the page's CSP (rightly) does not apply to axe itself.
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe('the storefront in Chromium', () => {
+  let recommendations: RunningServer;
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  beforeAll(async () => {
+    recommendations = await startRecommendations();
+    t = await buildTestApp({ address: recommendations.address });
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await recommendations?.stop();
+  });
+
+  async function open(path: string) {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    const problems = await watchProblems(page);
+    await page.goto(`${base}${path}`);
+    return { page, problems };
+  }
+
+  it('shows 3 recommended mystery books on the homepage, styled, with no console errors or CSP violations', async () => {
+    const { page, problems } = await open('/');
+    expect(await page.title()).toBe('Online Books For You');
+    expect(await page.locator('h1').textContent()).toBe('Mystery books you may like');
+    const titles = await page.locator('li.book').allTextContents();
+    expect(titles).toHaveLength(3);
+    const mystery = BOOKS.filter((b) => b.category === 1).map((b) => b.title);
+    for (const title of titles) expect(mystery).toContain(title.trim());
+    // The stylesheet applied: the current category is drawn as a filled pill.
+    const current = page.locator('nav a[aria-current="page"]');
+    expect(await current.evaluate((a) => getComputedStyle(a).color)).toBe('rgb(255, 255, 255)');
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
+    await page.close();
+  });
+
+  it('switches category when a navigation link is clicked', async () => {
+    const { page, problems } = await open('/');
+    await page.getByRole('link', { name: 'Science fiction' }).click();
+    await page.waitForURL('**/?category=science-fiction');
+    expect(await page.locator('h1').textContent()).toBe('Science fiction books you may like');
+    const titles = (await page.locator('li.book').allTextContents()).map((t) => t.trim());
+    const scifi = BOOKS.filter((b) => b.category === 2).map((b) => b.title);
+    expect(titles).toHaveLength(3);
+    for (const title of titles) expect(scifi).toContain(title);
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Science fiction');
+    expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
+    await page.close();
+  });
+
+  it('lists every title on /books', async () => {
+    const { page, problems } = await open('/books');
+    const titles = (await page.locator('.book-title').allTextContents()).map((t) => t.trim());
+    expect(titles.sort()).toEqual(BOOKS.map((b) => b.title).sort());
+    expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
+    await page.close();
+  });
+
+  it('renders the API docs (Swagger UI) from local assets without CSP violations', async () => {
+    const { page, problems } = await open('/docs/');
+    await page.locator('.opblock-summary-path').first().waitFor({ timeout: 10_000 });
+    const paths = await page.locator('.opblock-summary-path').allTextContents();
+    expect(paths.map((p) => p.replace(/\u200b/g, '')).sort()).toEqual(['/api/v1/books', '/api/v1/recommendations']);
+    await page.screenshot({ path: join(tmpdir(), 'bookstore-docs.png') });
+    expect(problems.cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  it.each(['/', '/books', '/?category=poetry', '/no-such-page'])(
+    'has no serious or critical axe violations on %s',
+    async (path) => {
+      const { page } = await open(path);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.close();
+    },
+  );
+});
