@@ -6,8 +6,9 @@ PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split(
 TOOLS := .tools
 PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
+TAG ?= dev
 
-.PHONY: screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -48,6 +49,19 @@ unit: build ## Only the jest suites of every package
 
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
+
+images: ## Build bookstore/recommendations:$(TAG) and bookstore/marketplace:$(TAG) (legacy builder)
+	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.recommendations -t bookstore/recommendations:$(TAG) .
+	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.marketplace -t bookstore/marketplace:$(TAG) .
+
+up: images ## Run the local stack: 3 recommendations replicas, the marketplace on :5000
+	TAG=$(TAG) docker-compose -p bookstore up -d --no-build --scale recommendations=3
+
+down: ## Stop the local stack
+	docker-compose -p bookstore down -v --remove-orphans
+
+e2e: install ## Images + compose stack with 3 replicas + checks through :5000, torn down after
+	TAG=$(TAG) scripts/e2e.sh
 
 screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
 	cd packages/marketplace && SCREENSHOT=1 ../../$(PNPM) exec jest test/browser -t homepage

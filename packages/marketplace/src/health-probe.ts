@@ -1,0 +1,13 @@
+/**
+ * `node dist/health-probe.js`: exits 0 when this container's `/readyz` answers 200. The container
+ * HEALTHCHECK for Docker and compose (Kubernetes uses an httpGet probe).
+ */
+const port = process.env.PORT ?? '5000';
+fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+  (response) => {
+    process.exitCode = response.ok ? 0 : 1;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,17 @@
+import { credentials, type Client, makeClientConstructor } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+
+/**
+ * `node dist/health-probe.js`: exits 0 when this container's `readiness` health status is SERVING.
+ * The container HEALTHCHECK for Docker and compose (Kubernetes uses its native gRPC probe).
+ * With TLS on, it asks the plaintext HEALTH_PORT, as the Kubernetes probes do.
+ */
+const port = process.env.TLS_CERT_FILE ? (process.env.HEALTH_PORT ?? '50052') : (process.env.PORT ?? '50051');
+const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
+const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as Client & {
+  check(request: object, options: object, callback: (error: Error | null, response?: { status: string }) => void): void;
+};
+client.check({ service: 'readiness' }, { deadline: Date.now() + 2000 }, (error, response) => {
+  process.exitCode = !error && response?.status === 'SERVING' ? 0 : 1;
+  client.close();
+});

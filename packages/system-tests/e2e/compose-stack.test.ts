@@ -1,0 +1,77 @@
+import { sampleValue } from '@bookstore/metrics';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { isFailedPage, loadPage } from '../test/support/pages';
+
+/**
+ * The compose stack as scripts/e2e.sh starts it: three recommendations containers and the
+ * marketplace on one Docker network, the marketplace dialing dns:///recommendations:50051.
+ */
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5000';
+const PROJECT = process.env.E2E_PROJECT ?? 'bookstore-e2e';
+
+const compose = (...args: string[]) =>
+  execFileSync('docker-compose', ['-p', PROJECT, '-f', '../../compose.yaml', ...args], { encoding: 'utf8' });
+const containers = (service: string) => compose('ps', '-q', service).split('\n').filter(Boolean);
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+
+/** Recommend calls a container answered OK, from its own /metrics (the port is not published). */
+function servedBy(container: string): number {
+  const text = docker(
+    'exec',
+    container,
+    'node',
+    '-e',
+    "fetch('http://127.0.0.1:9090/metrics').then(r => r.text()).then(t => process.stdout.write(t))",
+  );
+  return sampleValue(text, 'grpc_server_handled_total', { grpc_method: 'Recommend', grpc_code: 'OK' }) ?? 0;
+}
+
+async function loadPages(count: number, during?: (i: number) => void) {
+  const pages = [];
+  for (let i = 0; i < count; i += 1) {
+    during?.(i);
+    pages.push(await loadPage(`${BASE}/`));
+  }
+  return pages;
+}
+
+describe('the compose stack', () => {
+  it('serves the homepage and the catalog through port 5000', async () => {
+    const home = await loadPage(`${BASE}/`);
+    expect([home.status, home.books.length]).toEqual([200, 3]);
+    const catalog = await fetch(`${BASE}/books`);
+    expect(catalog.status).toBe(200);
+    expect((await catalog.text()).match(/class="book"/g)?.length).toBeGreaterThanOrEqual(18);
+  });
+
+  it('runs every container as uid 10001', () => {
+    for (const container of [...containers('recommendations'), ...containers('marketplace')]) {
+      expect(docker('exec', container, 'id', '-u')).toBe('10001');
+    }
+  });
+
+  it('spreads calls over all 3 replicas (Docker DNS answers each, round_robin uses each)', async () => {
+    const replicas = containers('recommendations');
+    expect(replicas).toHaveLength(3);
+    const before = replicas.map(servedBy);
+    const pages = await loadPages(300);
+    expect(pages.filter(isFailedPage)).toEqual([]);
+    const served = replicas.map((c, i) => servedBy(c) - (before[i] ?? 0));
+    expect(served.reduce((a, b) => a + b, 0)).toBe(300);
+    for (const count of served) expect(count).toBeGreaterThanOrEqual(60);
+  });
+
+  it('fails no page while one replica is stopped during 500 page loads', async () => {
+    const [victim] = containers('recommendations');
+    let stopped: Promise<unknown> | undefined;
+    const pages = await loadPages(500, (i) => {
+      // Asynchronous, so page loads go on while the replica drains: docker stop sends SIGTERM
+      // and waits (up to 15 s, then SIGKILL); the replica finishes its calls and exits 0.
+      if (i === 100) stopped = promisify(execFile)('docker', ['stop', '-t', '15', victim as string]);
+    });
+    await stopped;
+    expect(pages.filter(isFailedPage)).toEqual([]);
+    expect(docker('inspect', '-f', '{{.State.ExitCode}}', victim as string)).toBe('0');
+  });
+});
