@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from './support/manifests';
+
+const dockerfile = (name: string) => readFileSync(join(ROOT, `Dockerfile.${name}`), 'utf8');
+
+describe.each([
+  ['recommendations', ['50051', '9090']],
+  ['marketplace', ['5000', '9091']],
+])('Dockerfile.%s', (name, ports) => {
+  const text = dockerfile(name);
+
+  it('builds from a pinned Node LTS image given as ARG NODE_IMAGE', () => {
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    expect(text.match(/^FROM \$\{NODE_IMAGE\}/gm)).toHaveLength(2);
+  });
+
+  it('installs with the pinned pnpm and the frozen lockfile, and deploys production files only', () => {
+    const pinned = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { packageManager: string }
+    ).packageManager.split('@')[1];
+    expect(text).toContain(`ARG PNPM_VERSION=${pinned}`);
+    expect(text).toContain('pnpm install --frozen-lockfile');
+    expect(text).toMatch(/deploy --prod/);
+  });
+
+  it('runs node dist/main.js as 10001 in production mode, exposing its ports', () => {
+    expect(text).toMatch(/^USER 10001:10001$/m);
+    expect(text).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(text).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(text).toMatch(new RegExp(`^EXPOSE ${ports.join(' ')}$`, 'm'));
+  });
+
+  it('uses nothing the legacy builder lacks', () => {
+    expect(text).not.toMatch(/--mount|--link|<<EOF|# syntax=/);
+  });
+});
+
+describe('the build context and the compose stack', () => {
+  it('keeps node_modules, dist and .git out of the context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
+  });
+
+  it('has the marketplace on 5000 dialing every recommendations replica through Docker DNS, with health checks', () => {
+    const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8')) as {
+      services: Record<string, { ports?: string[]; environment?: Record<string, string>; healthcheck?: object }>;
+    };
+    expect(compose.services.marketplace?.ports).toEqual(['${MARKETPLACE_PORT:-5000}:5000']);
+    expect(compose.services.marketplace?.environment?.RECOMMENDATIONS_ADDR).toBe('dns:///recommendations:50051');
+    for (const service of ['marketplace', 'recommendations'])
+      expect(compose.services[service]?.healthcheck).toBeDefined();
+  });
+});
