@@ -18,11 +18,26 @@ export interface CallContext {
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-function contextOf(call: AnyCall): CallContext {
-  const controller = new AbortController();
-  if (call.cancelled) controller.abort();
-  else call.once('cancelled', () => controller.abort());
-  return { metadata: call.metadata, signal: controller.signal };
+/**
+ * The AbortController is made only if a handler reads `signal`: grpc-js emits 'cancelled' after
+ * every call, even a finished one, and an abort builds a DOMException with a stack. Made eagerly,
+ * that was the largest single cost per call under load (bench: 7.6k -> see docs/benchmarks.md).
+ */
+function contextOf(call: AnyCall): CallContext & { release(): void } {
+  let controller: AbortController | undefined;
+  const onCancel = () => controller?.abort();
+  call.once('cancelled', onCancel);
+  return {
+    metadata: call.metadata,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (call.cancelled) controller.abort();
+      }
+      return controller.signal;
+    },
+    release: () => call.removeListener('cancelled', onCancel),
+  };
 }
 
 /**
@@ -44,11 +59,18 @@ export function createHandlerAdapters(logger: Logger) {
     handle: (request: Req, context: CallContext) => Res | Promise<Res>,
   ): handleUnaryCall<Req, Res> {
     return (call, callback) => {
+      const context = contextOf(call as AnyCall);
       Promise.resolve()
-        .then(() => handle(call.request, contextOf(call as AnyCall)))
+        .then(() => handle(call.request, context))
         .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(fail(call as AnyCall, error)),
+          (response) => {
+            context.release();
+            callback(null, response);
+          },
+          (error: unknown) => {
+            context.release();
+            callback(fail(call as AnyCall, error));
+          },
         );
     };
   }
@@ -61,16 +83,18 @@ export function createHandlerAdapters(logger: Logger) {
       const context = contextOf(call as AnyCall);
       const run = async () => {
         for await (const message of handle(call.request, context)) {
-          if (context.signal.aborted) return;
+          if (call.cancelled) return;
           if (!call.write(message)) {
             await once(call, 'drain', { signal: context.signal }).catch(() => undefined);
           }
         }
-        if (!context.signal.aborted) call.end();
+        if (!call.cancelled) call.end();
       };
-      run().catch((error: unknown) => {
-        if (!context.signal.aborted) call.emit('error', fail(call as AnyCall, error));
-      });
+      run()
+        .catch((error: unknown) => {
+          if (!call.cancelled) call.emit('error', fail(call as AnyCall, error));
+        })
+        .finally(() => context.release());
     };
   }
 

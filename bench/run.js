@@ -1,0 +1,283 @@
+// make bench: the services as shipped (production defaults: logs, metrics, interceptors, health)
+// beside bare ceilings, on this machine. Prints a table and writes results/latest.json.
+const { BookCategory, RecommendationServiceClient } = require('@bookstore/contracts');
+const { credentials } = require('@grpc/grpc-js');
+const { writeFileSync } = require('node:fs');
+const { cpus } = require('node:os');
+const { join } = require('node:path');
+const { runH2load } = require('./lib/h2load');
+const { runFixedRate, runWrk } = require('./lib/http-load');
+const { rssMb, startPinned, stop } = require('./lib/processes');
+const { coldStartMs } = require('./lib/readiness');
+const { median, round, slope } = require('./lib/stats');
+
+const ROOT = join(__dirname, '..');
+const RECOMMENDATIONS = join(ROOT, 'packages/recommendations/dist/main.js');
+const MARKETPLACE = join(ROOT, 'packages/marketplace/dist/main.js');
+const SERVER_CORE = 0;
+const LOAD_CORE = 1;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP_SECONDS = 3;
+const FIXED_RATE = 500;
+
+const metricsText = async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+
+/** Sample answers: h2load and wrk count HTTP status only, so check what came back. */
+function sampleRecommend(port) {
+  const client = new RecommendationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  return new Promise((resolve, reject) =>
+    client.recommend({ userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 }, (error, response) => {
+      client.close();
+      if (error || response.recommendations.length !== 3)
+        reject(new Error(`sample Recommend failed: ${error?.message}`));
+      else resolve();
+    }),
+  );
+}
+async function samplePage(port, bookItem) {
+  const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+  if (body.split(bookItem).length - 1 !== 3 || body.includes('unavailable'))
+    throw new Error(`sample page on ${port} is degraded`);
+}
+
+/**
+ * Ours and the ceiling run alternately (ours, ceiling, ours, …) on the same core, both processes
+ * up the whole time: drift in this shared machine's speed then hits both alike. `verify` runs
+ * before the processes stop.
+ */
+async function interleaved(subjects, runOnce, verify) {
+  const started = [];
+  try {
+    for (const subject of subjects) started.push(await startPinned({ cpu: SERVER_CORE, ...subject }));
+    const idle = started.map((child) => rssMb(child.pid));
+    subjects.forEach((subject) => runOnce(subject, WARMUP_SECONDS));
+    const runs = subjects.map(() => []);
+    for (let i = 0; i < RUNS; i += 1) {
+      subjects.forEach((subject, j) => runs[j].push({ ...runOnce(subject, SECONDS), rssMb: rssMb(started[j].pid) }));
+    }
+    await verify(runs);
+    return { runs, idle };
+  } finally {
+    for (const child of started) await stop(child);
+  }
+}
+
+const handled = (text, method, code) =>
+  text
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith(`grpc_${method ? 'server' : 'client'}_handled_total{`) &&
+        (!method || l.includes(`grpc_method="${method}"`)),
+    )
+    .filter((l) => (code === 'OK' ? l.includes('grpc_code="OK"') : !l.includes('grpc_code="OK"')))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+
+async function recommendLoads(ours, ceiling) {
+  const failures = (runs) => runs.reduce((sum, r) => sum + r.failed + r.errored, 0);
+  const { runs, idle } = await interleaved(
+    [ours, ceiling],
+    (subject, seconds) => runH2load({ cpu: LOAD_CORE, port: subject.port, seconds }),
+    async ([oursRuns, ceilingRuns]) => {
+      // h2load counts HTTP 200s; the server's own counters say every answer was gRPC OK.
+      const text = await metricsText(ours.metricsPort);
+      const measured = oursRuns.reduce((sum, r) => sum + r.succeeded, 0);
+      if (handled(text, 'Recommend', 'OK') < measured || handled(text, 'Recommend', 'other') > 0) {
+        throw new Error(
+          `recommendations: not every answer was OK (${handled(text, 'Recommend', 'OK')} OK for ${measured})`,
+        );
+      }
+      if (failures(oursRuns) + failures(ceilingRuns) > 0) throw new Error('h2load reported failed requests');
+      await sampleRecommend(ours.port);
+      await sampleRecommend(ceiling.port);
+    },
+  );
+  const bytes = (r) => ({ bytesPerResponse: round(median(r.map((x) => x.bytesPerResponse)), 1) });
+  return {
+    ours: summarize(runs[0], idle[0], (r) => r.reqPerSec, bytes(runs[0])),
+    ceiling: summarize(runs[1], idle[1], (r) => r.reqPerSec, bytes(runs[1])),
+  };
+}
+
+async function homepageLoads(ours, ceiling) {
+  const url = (subject) => `http://127.0.0.1:${subject.port}/`;
+  const { runs, idle } = await interleaved(
+    [ours, ceiling],
+    (subject, seconds) => runWrk({ cpu: LOAD_CORE, url: url(subject), seconds }),
+    async (allRuns) => {
+      if (allRuns.flat().some((r) => r.non2xx > 0 || r.errors))
+        throw new Error('non-2xx answers or socket errors under load');
+      // A degraded page (no recommendations) is cheaper: none may count as a page served.
+      if (handled(await metricsText(ours.metricsPort), undefined, 'other') > 0)
+        throw new Error('degraded pages under load');
+      await samplePage(ours.port, ours.bookItem);
+      await samplePage(ceiling.port, ceiling.bookItem);
+    },
+  );
+  const fixed = {};
+  for (const subject of [ours, ceiling]) {
+    const child = await startPinned({ cpu: SERVER_CORE, ...subject });
+    try {
+      runWrk({ cpu: LOAD_CORE, url: url(subject), seconds: WARMUP_SECONDS });
+      const result = runFixedRate({ cpu: LOAD_CORE, url: url(subject), seconds: 10, rate: FIXED_RATE });
+      if (result.non2xx > 0) throw new Error(`${subject.name}: non-2xx at ${FIXED_RATE}/s`);
+      fixed[subject.name] = {
+        rate: FIXED_RATE,
+        p50Ms: result.p50Ms,
+        p99Ms: result.p99Ms,
+        achieved: round(result.pagesPerSec, 0),
+      };
+    } finally {
+      await stop(child);
+    }
+  }
+  return {
+    ours: { ...summarize(runs[0], idle[0], (r) => r.pagesPerSec), fixedRate: fixed[ours.name] },
+    ceiling: { ...summarize(runs[1], idle[1], (r) => r.pagesPerSec), fixedRate: fixed[ceiling.name] },
+  };
+}
+
+function summarize(runs, idleRss, rate, extra = {}) {
+  const rss = runs.map((r) => r.rssMb);
+  return {
+    perSecond: round(median(runs.map(rate)), 0),
+    p50Ms: round(median(runs.map((r) => r.p50Ms))),
+    p99Ms: round(median(runs.map((r) => r.p99Ms))),
+    rssIdleMb: idleRss,
+    rssAfterRunsMb: rss,
+    rssGrowthMbPerRun: round(slope(rss)),
+    runs: runs.length,
+    ...extra,
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  const results = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    method: {
+      runs: RUNS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      serverCore: SERVER_CORE,
+      loadCore: LOAD_CORE,
+    },
+  };
+  const prod = { HOST: '127.0.0.1', NODE_ENV: 'production' };
+
+  results.recommend = await recommendLoads(
+    {
+      name: 'recommendations',
+      script: RECOMMENDATIONS,
+      env: { ...prod, PORT: '50071', METRICS_PORT: '9191' },
+      port: 50071,
+      metricsPort: 9191,
+    },
+    { name: 'bare grpc-js', script: join(__dirname, 'bare-grpc-server.js'), env: { PORT: '50072' }, port: 50072 },
+  );
+
+  // Both pages call the same, real Recommendations, which shares the load core.
+  const backend = await startPinned({
+    cpu: LOAD_CORE,
+    script: RECOMMENDATIONS,
+    env: { ...prod, PORT: '50073', METRICS_PORT: '9193', LOG_LEVEL: 'warn' },
+    port: 50073,
+  });
+  try {
+    results.homepage = await homepageLoads(
+      {
+        name: 'marketplace',
+        script: MARKETPLACE,
+        env: { ...prod, PORT: '5071', METRICS_PORT: '9192', RECOMMENDATIONS_ADDR: '127.0.0.1:50073' },
+        port: 5071,
+        metricsPort: 9192,
+        bookItem: '<li class="book">',
+      },
+      {
+        name: 'bare page',
+        script: join(__dirname, 'bare-page.js'),
+        env: { PORT: '5072', RECOMMENDATIONS_ADDR: '127.0.0.1:50073' },
+        port: 5072,
+        bookItem: '<li>',
+      },
+    );
+  } finally {
+    await stop(backend);
+  }
+
+  const cold = async (script, env, kind, port) => {
+    const times = [];
+    for (let i = 0; i < 5; i += 1) times.push(await coldStartMs({ script, env: { ...prod, ...env }, kind, port }));
+    return { medianMs: round(median(times), 0), runsMs: times.map((t) => round(t, 0)) };
+  };
+  results.coldStart = {
+    recommendations: await cold(RECOMMENDATIONS, { PORT: '50074', METRICS_PORT: '9194' }, 'grpc', 50074),
+    marketplace: await cold(
+      MARKETPLACE,
+      { PORT: '5074', METRICS_PORT: '9195', RECOMMENDATIONS_ADDR: '127.0.0.1:50074' },
+      'http',
+      5074,
+    ),
+  };
+
+  const r = results.recommend;
+  const h = results.homepage;
+  results.ratios = {
+    recommend: round(r.ours.perSecond / r.ceiling.perSecond),
+    homepage: round(h.ours.perSecond / h.ceiling.perSecond),
+  };
+  const maxRss = Math.max(...r.ours.rssAfterRunsMb, ...h.ours.rssAfterRunsMb);
+  results.targets = {
+    'recommend >= 0.85 x ceiling': results.ratios.recommend >= 0.85,
+    'homepage >= 0.70 x ceiling': results.ratios.homepage >= 0.7,
+    'homepage p99 <= 15 ms at 500/s': h.ours.fixedRate.p99Ms <= 15,
+    'cold start <= 500 ms (each)':
+      results.coldStart.recommendations.medianMs <= 500 && results.coldStart.marketplace.medianMs <= 500,
+    'RSS <= 120 MB after load': maxRss <= 120,
+    'no RSS growth (< 1 MB/run)': r.ours.rssGrowthMbPerRun < 1 && h.ours.rssGrowthMbPerRun < 1,
+  };
+  results.durationS = round((Date.now() - started) / 1000, 0);
+  results.date = new Date().toISOString();
+  writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  print(results);
+}
+
+function print(results) {
+  const row = (label, ours, ceiling, unit, ratio) =>
+    `${label.padEnd(34)}${String(ours).padStart(12)}${String(ceiling ?? '').padStart(12)}  ${unit.padEnd(8)}${ratio ?? ''}`;
+  const { recommend: r, homepage: h, coldStart: c } = results;
+  const lines = [
+    row('', 'ours', 'ceiling', '', 'ours/ceiling'),
+    row('Recommend throughput (h2load)', r.ours.perSecond, r.ceiling.perSecond, 'req/s', results.ratios.recommend),
+    row('Recommend p50 / p99', `${r.ours.p50Ms}/${r.ours.p99Ms}`, `${r.ceiling.p50Ms}/${r.ceiling.p99Ms}`, 'ms'),
+    row(
+      'Homepage throughput (wrk, 32 conn)',
+      h.ours.perSecond,
+      h.ceiling.perSecond,
+      'pages/s',
+      results.ratios.homepage,
+    ),
+    row('Homepage p50 / p99', `${h.ours.p50Ms}/${h.ours.p99Ms}`, `${h.ceiling.p50Ms}/${h.ceiling.p99Ms}`, 'ms'),
+    row(
+      `Homepage p50 / p99 at ${h.ours.fixedRate.rate}/s`,
+      `${h.ours.fixedRate.p50Ms}/${h.ours.fixedRate.p99Ms}`,
+      `${h.ceiling.fixedRate.p50Ms}/${h.ceiling.fixedRate.p99Ms}`,
+      'ms',
+    ),
+    row('Cold start recommendations / mkt', `${c.recommendations.medianMs}/${c.marketplace.medianMs}`, '', 'ms'),
+    row('RSS idle recommendations', r.ours.rssIdleMb, r.ceiling.rssIdleMb, 'MB'),
+    row('RSS after runs recommendations', r.ours.rssAfterRunsMb.join(' '), '', 'MB'),
+    row('RSS idle marketplace', h.ours.rssIdleMb, h.ceiling.rssIdleMb, 'MB'),
+    row('RSS after runs marketplace', h.ours.rssAfterRunsMb.join(' '), '', 'MB'),
+    '',
+    ...Object.entries(results.targets).map(([target, met]) => `${met ? 'met    ' : 'MISSED '} ${target}`),
+    `(${results.durationS} s; results/latest.json)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack}\n`);
+  process.exit(1);
+});
