@@ -17,6 +17,9 @@ import { registerRateLimit, registerSecurityHeaders } from './security';
 import { registerViews } from './views';
 
 /** The stylesheet and other assets, beside src/ and dist/. */
+/** Longest request target accepted; longer gets 414. */
+export const MAX_URL_LENGTH = 2048;
+
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
 
 export interface AppOptions {
@@ -42,6 +45,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   const isReady = options.isReady ?? (() => true);
+  // No page or API takes a URL this long; Node itself answers 431 past 16 KiB of headers.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > MAX_URL_LENGTH) return reply.code(414).type('text/plain').send('URI Too Long');
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // While shutting down, answer in-flight requests with `Connection: close` so keep-alive

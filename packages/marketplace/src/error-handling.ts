@@ -31,7 +31,10 @@ function send(request: FastifyRequest, reply: FastifyReply, statusCode: number, 
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const statusCode = error.validation ? 400 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    let statusCode = error.validation ? 400 : error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    // @fastify/static answers a path that tries to leave its folder with 403; say 404, as for any
+    // missing file, so a probe learns nothing about what exists outside it.
+    if (statusCode === 403 && request.url.startsWith('/static/')) statusCode = 404;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
       return send(request, reply, statusCode, 'The page could not be shown. Please try again in a moment.', []);

@@ -18,6 +18,17 @@ export function createRawClient(address: string, options: ChannelOptions = {}) {
           (error, response) => resolve({ error, response }),
         );
       }),
+    /** A server-streaming call with a raw body: resolves with the messages and the final error, if any. */
+    serverStream: (path: string, body: Buffer) =>
+      new Promise<{ error: ServiceError | null; messages: number }>((resolve) => {
+        let messages = 0;
+        const call = client.makeServerStreamRequest(path, identity, identity, body, new Metadata(), {
+          deadline: Date.now() + 5000,
+        });
+        call.on('data', () => (messages += 1));
+        call.on('error', (error: ServiceError) => resolve({ error, messages }));
+        call.on('end', () => resolve({ error: null, messages }));
+      }),
     close: () => client.close(),
   };
 }

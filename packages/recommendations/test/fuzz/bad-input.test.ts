@@ -1,0 +1,90 @@
+import { type BookCategory } from '@bookstore/contracts';
+import { status as Status } from '@grpc/grpc-js';
+import fc from 'fast-check';
+import { recommend } from '../support/calls';
+import { createHealthClient } from '../support/health-client';
+import { createRawClient } from '../support/raw-client';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const SERVICE = '/bookstore.recommendations.v1.RecommendationService';
+const RUNS = 10_000;
+
+describe('bad input to Recommendations (real server, raw bytes)', () => {
+  let server: TestServer;
+  let raw: ReturnType<typeof createRawClient>;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { LOG_LEVEL: 'silent' } });
+    raw = createRawClient(server.address);
+  });
+  afterAll(async () => {
+    raw.close();
+    await server.close();
+  });
+
+  it.each(['Recommend', 'ListBooks'])(
+    `ends every one of ${RUNS} random byte strings sent to %s with a status`,
+    async (method) => {
+      const seen = new Map<string, number>();
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 256 }), async (bytes) => {
+          const path = `${SERVICE}/${method}`;
+          const { error } =
+            method === 'Recommend'
+              ? await raw.unary(path, Buffer.from(bytes))
+              : await raw.serverStream(path, Buffer.from(bytes));
+          const code = error ? Status[error.code] : 'OK';
+          seen.set(code ?? String(error?.code), (seen.get(code ?? '') ?? 0) + 1);
+          // Unparseable → INTERNAL (grpc-js: could not parse); parseable but wrong → INVALID_ARGUMENT or
+          // NOT_FOUND; a valid request → OK. Never UNKNOWN, never a hang (the call has a 5 s deadline).
+          return (
+            ['OK', 'INVALID_ARGUMENT', 'NOT_FOUND', 'INTERNAL'].includes(code ?? '') &&
+            (code !== 'INTERNAL' || /deserializ|parse/i.test(error?.details ?? ''))
+          );
+        }),
+        { numRuns: RUNS },
+      );
+      expect([...seen.keys()]).toEqual(
+        expect.arrayContaining([method === 'Recommend' ? 'INVALID_ARGUMENT' : 'OK', 'INTERNAL']),
+      );
+      const health = createHealthClient(server.address);
+      expect(await health.check('readiness')).toBe('SERVING');
+      health.close();
+    },
+  );
+
+  it('answers any int32 user, category and maximum with a result or a documented status', async () => {
+    const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    await fc.assert(
+      fc.asyncProperty(
+        int32,
+        fc.oneof(fc.constantFrom(0, 1, 2, 3), int32),
+        int32,
+        async (userId, category, maxResults) => {
+          const request = { userId, category: category as BookCategory, maxResults };
+          try {
+            const response = await recommend(server.client, request);
+            const expected = maxResults === 0 ? 3 : Math.min(maxResults, 6);
+            return (
+              userId >= 0 &&
+              maxResults >= 0 &&
+              [1, 2, 3].includes(category) &&
+              response.recommendations.length === expected
+            );
+          } catch (error) {
+            const { code } = error as { code: Status };
+            if (userId < 0 || maxResults < 0 || category === 0) return code === Status.INVALID_ARGUMENT;
+            return code === Status.NOT_FOUND && ![1, 2, 3].includes(category);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('answers an unknown method with UNIMPLEMENTED', async () => {
+    const { error } = await raw.unary(`${SERVICE}/Purchase`, Buffer.alloc(0));
+    expect(error?.code).toBe(Status.UNIMPLEMENTED);
+    const other = await raw.unary('/bookstore.orders.v1.OrderService/Get', Buffer.alloc(0));
+    expect(other.error?.code).toBe(Status.UNIMPLEMENTED);
+  });
+});
