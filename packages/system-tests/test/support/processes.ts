@@ -21,7 +21,10 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node dist/main.js` and waits for its "listening" log line (which carries the port). */
+/**
+ * Starts `node dist/main.js` and waits for its "listening" log line (which carries the port), so
+ * LOG_LEVEL must let info through.
+ */
 export async function startService(
   service: 'recommendations' | 'marketplace',
   env: Record<string, string>,

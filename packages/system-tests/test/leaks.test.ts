@@ -1,0 +1,93 @@
+import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/metrics';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startService, type ServiceProcess } from './support/processes';
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const identity = (bytes: Buffer) => bytes;
+const LIST_BOOKS = '/bookstore.recommendations.v1.RecommendationService/ListBooks';
+
+async function activeHandles(service: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  return sampleValue(text, 'nodejs_active_handles_total') ?? Number.NaN;
+}
+
+/** Streams cancelled by the client after the first book. */
+async function cancelledStreams(address: string, count: number) {
+  const client = new RecommendationServiceClient(address, credentials.createInsecure());
+  for (let i = 0; i < count; i += 1) {
+    await new Promise<void>((resolve) => {
+      const call = client.listBooks({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+      call.once('data', () => call.cancel());
+      call.on('error', () => undefined);
+      call.on('status', () => resolve());
+    });
+  }
+  client.close();
+}
+
+/** A connection per call, closed while the call is in flight. */
+function abruptDisconnects(address: string, count: number) {
+  for (let i = 0; i < count; i += 1) {
+    const client = new Client(address, credentials.createInsecure());
+    const call = client.makeServerStreamRequest(LIST_BOOKS, identity, identity, Buffer.alloc(0), new Metadata());
+    call.on('error', () => undefined);
+    client.close();
+    call.cancel();
+  }
+}
+
+describe('no leaks in recommendations under abandoned calls', () => {
+  let service: ServiceProcess;
+  beforeAll(async () => {
+    service = await startService('recommendations', {});
+  });
+  afterAll(() => service.stop());
+
+  it('returns to its baseline of handles and RSS after 1,000 cancelled streams and 1,000 abrupt disconnects', async () => {
+    const address = `127.0.0.1:${service.port}`;
+    // Warm up, so lazily built state is not counted as growth; then let connections close.
+    await cancelledStreams(address, 200);
+    abruptDisconnects(address, 200);
+    await sleep(1500);
+    const baseline = { handles: await activeHandles(service), rss: rssMb(service.child.pid as number) };
+    await cancelledStreams(address, 1000);
+    abruptDisconnects(address, 1000);
+    await sleep(1500);
+    const after = { handles: await activeHandles(service), rss: rssMb(service.child.pid as number) };
+    expect(after.handles).toBeLessThanOrEqual(baseline.handles + 2);
+    expect(after.rss - baseline.rss).toBeLessThan(30);
+  });
+
+  it('keeps RSS flat through 200 gzip requests that inflate past the limit', async () => {
+    const client = new Client(`127.0.0.1:${service.port}`, credentials.createInsecure(), {
+      'grpc.default_compression_algorithm': 2,
+    });
+    // A RecommendRequest padded with an 8 MiB unknown field of zeros: ~8 KiB gzipped.
+    const bomb = Buffer.concat([
+      Buffer.from([0x08, 0x01, 0x10, 0x01, 0x18, 0x01, 0x7a, 0x80, 0x80, 0x80, 0x04]),
+      Buffer.alloc(8 * 1024 * 1024),
+    ]);
+    const send = () =>
+      new Promise<number>((resolve) =>
+        client.makeUnaryRequest(
+          '/bookstore.recommendations.v1.RecommendationService/Recommend',
+          identity,
+          identity,
+          bomb,
+          (e) => resolve(e?.code ?? 0),
+        ),
+      );
+    for (let i = 0; i < 20; i += 1) await send();
+    await sleep(1000);
+    const before = rssMb(service.child.pid as number);
+    const codes = new Set<number>();
+    for (let i = 0; i < 200; i += 1) codes.add(await send());
+    await sleep(1000);
+    client.close();
+    expect([...codes]).toEqual([8]); // RESOURCE_EXHAUSTED, every time
+    expect(rssMb(service.child.pid as number) - before).toBeLessThan(20);
+  });
+});
