@@ -1,0 +1,71 @@
+import { sampleValue } from '@bookstore/metrics';
+import { readFileSync } from 'node:fs';
+import { ipv4Target, startMarketplace, startReplicas, stopAll } from './support/bookstore';
+import { steadyLoad } from './support/load';
+import type { ServiceProcess } from './support/processes';
+
+/**
+ * Soak: a steady moderate load on the whole bookstore, reading RSS and event-loop delay at every
+ * interval. 60 s in `make test`; `make soak` runs 10 minutes (SOAK_SECONDS=600).
+ */
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+const INTERVALS = SECONDS >= 600 ? SECONDS / 60 : 6;
+const RATE = 100;
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+async function eventLoopP99Ms(service: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  return (sampleValue(text, 'nodejs_eventloop_lag_p99_seconds') ?? Number.NaN) * 1000;
+}
+
+describe(`soak: ${RATE} pages/s for ${SECONDS} s`, () => {
+  it(
+    'serves every page and shows no growth beyond noise',
+    async () => {
+      const replicas = await startReplicas(3);
+      const marketplace = await startMarketplace(ipv4Target(replicas));
+      const processes = { marketplace, recommendations: replicas[0] as ServiceProcess };
+      try {
+        const samples: {
+          interval: number;
+          marketplaceRssMb: number;
+          recommendationsRssMb: number;
+          loopP99Ms: number;
+        }[] = [];
+        let failed = 0;
+        let degraded = 0;
+        for (let interval = 0; interval < INTERVALS; interval += 1) {
+          const result = await steadyLoad({
+            url: `http://127.0.0.1:${marketplace.port}/`,
+            rate: RATE,
+            seconds: SECONDS / INTERVALS,
+          });
+          failed += result.failed.length;
+          degraded += result.degraded.length;
+          const sample = {
+            interval,
+            marketplaceRssMb: Math.round(rssMb(processes.marketplace.child.pid as number)),
+            recommendationsRssMb: Math.round(rssMb(processes.recommendations.child.pid as number)),
+            loopP99Ms: Math.round((await eventLoopP99Ms(processes.marketplace)) * 10) / 10,
+          };
+          samples.push(sample);
+          process.stdout.write(`soak ${JSON.stringify(sample)}\n`);
+        }
+        expect([failed, degraded]).toEqual([0, 0]);
+        // Growth beyond noise: the second half's median RSS may not exceed the first half's by 25 MB.
+        const half = Math.floor(samples.length / 2);
+        const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+        for (const key of ['marketplaceRssMb', 'recommendationsRssMb'] as const) {
+          const early = median(samples.slice(1, half + 1).map((s) => s[key]));
+          const late = median(samples.slice(half).map((s) => s[key]));
+          expect(late - early).toBeLessThan(25);
+        }
+        expect(Math.max(...samples.map((s) => s.loopP99Ms))).toBeLessThan(200);
+      } finally {
+        await stopAll([marketplace, ...replicas]);
+      }
+    },
+    (SECONDS + 60) * 1000,
+  );
+});
