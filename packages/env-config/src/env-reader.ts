@@ -78,3 +78,17 @@ export function createEnvReader(env: Readonly<Record<string, string | undefined>
     },
   };
 }
+
+/**
+ * For a service's main: the loaded config, or, when the environment is invalid, one message on
+ * stderr naming every problem and exit code 1 (no stack trace: nothing is wrong with the code).
+ */
+export function loadConfigOrExit<T>(service: string, load: (env: NodeJS.ProcessEnv) => T): T {
+  try {
+    return load(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${service}: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,2 +1,2 @@
-export { ConfigError, createEnvReader } from './env-reader';
+export { ConfigError, createEnvReader, loadConfigOrExit } from './env-reader';
 export type { EnvReader } from './env-reader';

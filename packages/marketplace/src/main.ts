@@ -1,26 +1,16 @@
 // Keep first: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
 import { createMetricsServer } from '@bookstore/metrics';
-import { ConfigError } from '@bookstore/env-config';
+import { loadConfigOrExit } from '@bookstore/env-config';
 import { buildApp } from './app';
-import { loadConfig, type MarketplaceConfig } from './config';
+import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 
-function configOrExit(): MarketplaceConfig {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`marketplace: ${error.message}\n`);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit('marketplace', loadConfig);
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMarketplaceMetrics();
   const recommendations = createRecommendationsClient({

@@ -1,25 +1,15 @@
 // Keep first: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
-import { ConfigError } from '@bookstore/env-config';
-import { loadConfig, type RecommendationsConfig } from './config';
+import { loadConfigOrExit } from '@bookstore/env-config';
+import { loadConfig } from './config';
 import { BOOKS } from './domain/books';
 import { createCatalog } from './domain/catalog';
 import { createRecommender } from './domain/recommender';
 import { createLogger } from './logger';
 import { createRecommendationServer } from './server';
 
-function configOrExit(): RecommendationsConfig {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`recommendations: ${error.message}\n`);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit('recommendations', loadConfig);
   const logger = createLogger({ level: config.logLevel });
   const catalog = createCatalog(BOOKS, { minPerCategory: 6 });
   const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
