@@ -19,26 +19,32 @@ export interface CallContext {
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
 /**
- * The AbortController is made only if a handler reads `signal`: grpc-js emits 'cancelled' after
- * every call, even a finished one, and an abort builds a DOMException with a stack. Made eagerly,
- * that was the largest single cost per call under load (bench: 7.6k -> see docs/benchmarks.md).
+ * The context is lazy: the AbortController, and the 'cancelled' listener that aborts it, are
+ * made only if a handler reads `signal`. grpc-js emits 'cancelled' after every call, even a
+ * finished one, and an abort builds a DOMException with a stack; made eagerly for every call,
+ * controller and listener were measured costs under load (docs/benchmarks.md).
  */
 function contextOf(call: AnyCall): CallContext & { release(): void } {
   let controller: AbortController | undefined;
   const onCancel = () => controller?.abort();
-  call.once('cancelled', onCancel);
   return {
     metadata: call.metadata,
     get signal() {
       if (controller === undefined) {
         controller = new AbortController();
         if (call.cancelled) controller.abort();
+        else call.once('cancelled', onCancel);
       }
       return controller.signal;
     },
-    release: () => call.removeListener('cancelled', onCancel),
+    release: () => {
+      if (controller !== undefined) call.removeListener('cancelled', onCancel);
+    },
   };
 }
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 
 /**
  * Adapts handlers that return or throw into grpc-js handlers. Thrown errors go through the one
@@ -55,23 +61,29 @@ export function createHandlerAdapters(logger: Logger) {
     return toServiceError(mapped);
   }
 
+  /** A handler that answers synchronously is answered in the same tick; a promise is awaited. */
   function unary<Req, Res>(
     handle: (request: Req, context: CallContext) => Res | Promise<Res>,
   ): handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const context = contextOf(call as AnyCall);
-      Promise.resolve()
-        .then(() => handle(call.request, context))
-        .then(
-          (response) => {
-            context.release();
-            callback(null, response);
-          },
-          (error: unknown) => {
-            context.release();
-            callback(fail(call as AnyCall, error));
-          },
-        );
+      const succeed = (response: Res) => {
+        context.release();
+        callback(null, response);
+      };
+      const failWith = (error: unknown) => {
+        context.release();
+        callback(fail(call as AnyCall, error));
+      };
+      let result: Res | Promise<Res>;
+      try {
+        result = handle(call.request, context);
+      } catch (error) {
+        failWith(error);
+        return;
+      }
+      if (isPromiseLike(result)) result.then(succeed, failWith);
+      else succeed(result);
     };
   }
 

@@ -8,6 +8,10 @@ function toWireBook(book: CatalogBook): Book {
   return { id: book.id, title: book.title, author: book.author, category: book.category };
 }
 
+function toRecommendResponse(books: readonly CatalogBook[]): RecommendResponse {
+  return { recommendations: books.map((book) => ({ id: book.id, title: book.title })) };
+}
+
 /**
  * The generated RecommendationService interface, implemented over the domain recommender.
  * Handlers only translate messages: validation and errors belong to the domain and the adapters.
@@ -19,13 +23,13 @@ export function createRecommendationService(options: {
   const { recommender } = options;
   const { unary, serverStream } = createHandlerAdapters(options.logger);
   return {
-    recommend: unary(async (request): Promise<RecommendResponse> => {
-      const books = await recommender.recommend({
+    recommend: unary((request): RecommendResponse | Promise<RecommendResponse> => {
+      const books = recommender.recommend({
         userId: request.userId,
         category: request.category,
         maxResults: request.maxResults,
       });
-      return { recommendations: books.map((book) => ({ id: book.id, title: book.title })) };
+      return Array.isArray(books) ? toRecommendResponse(books) : books.then(toRecommendResponse);
     }),
     listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
       for (const book of recommender.listBooks(request.category)) yield { book: toWireBook(book) };

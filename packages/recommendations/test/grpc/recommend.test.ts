@@ -82,4 +82,21 @@ describe('an unexpected error', () => {
       await server.close();
     }
   });
+
+  it('is handled the same when the recommender answers with a rejected promise', async () => {
+    const server = await startTestServer({
+      recommender: {
+        recommend: () => Promise.reject(new RangeError('secret detail: shard 7 is down')),
+        listBooks: () => [],
+      },
+    });
+    try {
+      const error = await rejectionOf(recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 1 }));
+      expect(error.code).toBe(Status.INTERNAL);
+      expect(error.details).toBe('internal error');
+      expect(server.logs.filter((l) => JSON.stringify(l).includes('shard 7'))).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
 });
