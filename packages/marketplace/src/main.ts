@@ -2,6 +2,7 @@
 import { tracing } from './tracing';
 import { createMetricsServer } from '@bookstore/metrics';
 import { loadConfigOrExit } from '@bookstore/env-config';
+import { handleShutdownSignals } from '@bookstore/runtime';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
@@ -40,35 +41,19 @@ async function main(): Promise<void> {
     'marketplace listening',
   );
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'already shutting down');
-      return;
-    }
-    stopping = true;
-    ready = false;
-    logger.info(
-      { signal, graceMs: config.shutdownGraceMs },
-      'shutting down: refusing new connections, finishing requests',
-    );
-    const force = setTimeout(() => {
-      logger.warn('grace period over; exiting with requests still open');
-      logger.flush(() => process.exit(0));
-    }, config.shutdownGraceMs);
-    force.unref();
-    void app
-      .close()
-      .then(() => metricsServer.stop())
-      .then(() => tracing?.shutdown())
-      .then(() => {
-        recommendations.close();
-        logger.info('stopped');
-        logger.flush(() => process.exit(0));
-      });
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  handleShutdownSignals({
+    logger,
+    message: 'shutting down: refusing new connections, finishing requests',
+    graceMs: config.shutdownGraceMs,
+    forceAfterMs: config.shutdownGraceMs,
+    stop: async () => {
+      ready = false;
+      await app.close();
+      await metricsServer.stop();
+      await tracing?.shutdown();
+      recommendations.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

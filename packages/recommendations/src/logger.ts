@@ -1,3 +1,4 @@
+import { createLogDestination } from '@bookstore/runtime';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Credentials callers may send as metadata; never written to logs. */
@@ -7,6 +8,6 @@ export const REDACTED_METADATA = ['authorization', 'cookie', 'set-cookie', 'x-ap
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
   return pino(
     { name: 'recommendations', level: options.level, redact: REDACTED_METADATA.map((key) => `metadata["${key}"]`) },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ?? createLogDestination(),
   );
 }

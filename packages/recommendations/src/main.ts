@@ -1,6 +1,7 @@
 // Keep first: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
 import { loadConfigOrExit } from '@bookstore/env-config';
+import { handleShutdownSignals } from '@bookstore/runtime';
 import { loadConfig } from './config';
 import { BOOKS } from './domain/books';
 import { createCatalog } from './domain/catalog';
@@ -25,24 +26,15 @@ async function main(): Promise<void> {
     'recommendations listening',
   );
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'already shutting down');
-      return;
-    }
-    stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: readiness NOT_SERVING, draining calls');
-    void server
-      .stop()
-      .then(() => tracing?.shutdown())
-      .then(() => {
-        logger.info('stopped');
-        logger.flush(() => process.exit(0));
-      });
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  handleShutdownSignals({
+    logger,
+    message: 'shutting down: readiness NOT_SERVING, draining calls',
+    graceMs: config.shutdownGraceMs,
+    stop: async () => {
+      await server.stop();
+      await tracing?.shutdown();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

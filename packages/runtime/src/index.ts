@@ -1,0 +1,3 @@
+export { createLogDestination } from './log-destination';
+export type { LogDestination } from './log-destination';
+export { handleShutdownSignals } from './shutdown';
