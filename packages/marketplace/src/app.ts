@@ -1,5 +1,5 @@
 import staticFiles from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { registerApiDocs } from './api-docs';
@@ -43,6 +43,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy as boolean | string[],
     // Unknown query keys are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
+    // One access-log line per request (below) instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const isReady = options.isReady ?? (() => true);
   // No page or API takes a URL this long; Node itself answers 431 past 16 KiB of headers.
@@ -56,8 +58,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!isReady()) reply.header('connection', 'close');
   });
 
+  // The access log: one line when the response is sent. A route's logLevel applies (the probes
+  // log at warn), and the line carries the request id like every line of the request.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+        remoteAddress: request.ip,
+      },
+      'request completed',
+    );
+    done();
+  });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
   await registerViews(app);

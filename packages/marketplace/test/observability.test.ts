@@ -6,6 +6,7 @@ import { createClientMetricsInterceptor } from '../src/observability/grpc-client
 import { createMarketplaceMetrics } from '../src/observability/marketplace-metrics';
 import { createRecommendationsClient } from '../src/recommendations-client';
 import { startRecommendations } from './support/servers';
+import { buildTestApp } from './support/test-app';
 
 describe('marketplace metrics', () => {
   it('counts client calls by method and code, and HTTP requests by route template', async () => {
@@ -59,6 +60,36 @@ describe('marketplace metrics', () => {
     } finally {
       await app.close();
       recommendations.close();
+    }
+  });
+});
+
+describe('the access log', () => {
+  it('writes one line per request with the request id; the probes only at warn', async () => {
+    const server = await startRecommendations();
+    const t = await buildTestApp({ address: server.address });
+    try {
+      await t.app.inject({ url: '/?category=self-help', headers: { 'x-request-id': 'page-1' } });
+      await t.app.inject({ url: '/nope', headers: { 'x-request-id': 'page-2' } });
+      await t.app.inject('/healthz');
+      await t.app.inject('/readyz');
+      const lines = t.logs.filter((l) => l.msg === 'request completed');
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 30,
+          reqId: 'page-1',
+          method: 'GET',
+          url: '/?category=self-help',
+          statusCode: 200,
+          durationMs: expect.any(Number),
+          remoteAddress: '127.0.0.1',
+        }),
+        expect.objectContaining({ reqId: 'page-2', statusCode: 404 }),
+      ]);
+      expect(t.logs.filter((l) => l.reqId === 'page-1')).toHaveLength(1);
+    } finally {
+      await t.close();
+      await server.stop();
     }
   });
 });

@@ -31,6 +31,17 @@ describe('security headers and static assets', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends them on every response: 404s, static files, health, the API', async () => {
+    for (const url of ['/nope', '/static/styles.css', '/healthz', '/api/v1/recommendations?category=mystery']) {
+      const response = await t.app.inject(url);
+      expect([url, String(response.headers['content-security-policy'])]).toEqual([
+        url,
+        expect.stringContaining("default-src 'self'"),
+      ]);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('uses no inline script or style in its pages', async () => {
     for (const url of ['/', '/books', '/nope', '/?category=x']) {
       const page = html((await t.app.inject(url)).body);
