@@ -8,7 +8,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: soak bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test: system-deps install lint build typecheck check-generated breaking ## Every
 
 soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (make test runs 60 s)
 	cd packages/system-tests && SOAK_SECONDS=600 ../../$(PNPM) exec jest test/soak.test.ts --verbose=false
+
+audit: install ## pnpm audit --audit-level high (needs a registry that serves the npm advisories endpoint)
+	$(PNPM) audit --audit-level high
 
 bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json
 	scripts/install-system-deps.sh nghttp2-client wrk

@@ -115,8 +115,10 @@ async function homepageLoads(ours, ceiling) {
       await samplePage(ceiling.port, ceiling.bookItem);
     },
   );
+  // The fixed rate, for ours, the ceiling and the machine's floor (a constant page from node:http).
+  const floor = { name: 'floor', script: join(__dirname, 'floor-http.js'), env: { PORT: '5073' }, port: 5073 };
   const fixed = {};
-  for (const subject of [ours, ceiling]) {
+  for (const subject of [ours, ceiling, floor]) {
     const child = await startPinned({ cpu: SERVER_CORE, ...subject });
     try {
       runWrk({ cpu: LOAD_CORE, url: url(subject), seconds: WARMUP_SECONDS });
@@ -135,6 +137,7 @@ async function homepageLoads(ours, ceiling) {
   return {
     ours: { ...summarize(runs[0], idle[0], (r) => r.pagesPerSec), fixedRate: fixed[ours.name] },
     ceiling: { ...summarize(runs[1], idle[1], (r) => r.pagesPerSec), fixedRate: fixed[ceiling.name] },
+    floor: { fixedRate: fixed.floor },
   };
 }
 
@@ -263,6 +266,12 @@ function print(results) {
       `Homepage p50 / p99 at ${h.ours.fixedRate.rate}/s`,
       `${h.ours.fixedRate.p50Ms}/${h.ours.fixedRate.p99Ms}`,
       `${h.ceiling.fixedRate.p50Ms}/${h.ceiling.fixedRate.p99Ms}`,
+      'ms',
+    ),
+    row(
+      `  machine floor at ${h.floor.fixedRate.rate}/s (node:http)`,
+      '',
+      `${h.floor.fixedRate.p50Ms}/${h.floor.fixedRate.p99Ms}`,
       'ms',
     ),
     row('Cold start recommendations / mkt', `${c.recommendations.medianMs}/${c.marketplace.medianMs}`, '', 'ms'),

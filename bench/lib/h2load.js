@@ -1,7 +1,7 @@
 // Recommend under h2load: gRPC-framed POSTs, latency from h2load's per-request log, answers verified.
 const { RecommendRequest } = require('@bookstore/contracts');
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { percentile } = require('./stats');
@@ -17,6 +17,14 @@ function grpcFrame(request) {
   return Buffer.concat([prefix, message]);
 }
 
+/** Per-request durations (µs) from an h2load --log-file: start, status, duration per line. */
+function requestMicros(log) {
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.split('\t')[2]));
+}
+
 /**
  * One h2load run from the load core. h2load counts HTTP 200 even when grpc-status is not 0, so
  * the caller also checks the server's own counters and the bytes per response.
@@ -25,6 +33,8 @@ function runH2load({ cpu, port, seconds, warmupSeconds = 0, clients = 8, streams
   const body = join(work, 'recommend.bin');
   writeFileSync(body, grpcFrame({ userId: 1, category: 1, maxResults: 3 }));
   const log = join(work, 'requests.log');
+  // h2load appends to its log file: start each run with an empty one.
+  rmSync(log, { force: true });
   const args = ['-c', String(cpu), 'h2load', '-c', String(clients), '-m', String(streams), '-D', String(seconds)];
   if (warmupSeconds > 0) args.push('--warm-up-time', String(warmupSeconds));
   args.push('-H', 'content-type: application/grpc', '-H', 'te: trailers', '-d', body, '--log-file', log);
@@ -39,10 +49,7 @@ function runH2load({ cpu, port, seconds, warmupSeconds = 0, clients = 8, streams
   const exactData = Number(
     /traffic: [^(]*\((\d+)\) total, [^(]*\((\d+)\) headers[^,]*, [^(]*\((\d+)\) data/.exec(out)?.[3] ?? dataBytes,
   );
-  const micros = readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => Number(line.split('\t')[2]));
+  const micros = requestMicros(log);
   return {
     reqPerSec,
     succeeded,
@@ -54,4 +61,4 @@ function runH2load({ cpu, port, seconds, warmupSeconds = 0, clients = 8, streams
   };
 }
 
-module.exports = { runH2load, grpcFrame };
+module.exports = { runH2load, grpcFrame, requestMicros };

@@ -1,6 +1,12 @@
-// The homepage under load: wrk for the ceiling (max pages/s), autocannon for a fixed rate.
+// The homepage under load: wrk for the most pages/s, h2load (HTTP/1.1, paced) for a fixed rate.
 const { execFileSync } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { requestMicros } = require('./h2load');
+const { percentile, round } = require('./stats');
+
+const work = mkdtempSync(join(tmpdir(), 'bench-http-'));
 
 function toMs(value, unit) {
   return unit === 'us' ? value / 1000 : unit === 's' ? value * 1000 : value;
@@ -30,34 +36,47 @@ function runWrk({ cpu, url, seconds, connections = 32 }) {
   };
 }
 
-/** autocannon at a fixed overall rate: the latency a steady 500 pages/s sees. */
-function runFixedRate({ cpu, url, seconds, rate, connections = 32 }) {
-  const bin = join(require.resolve('autocannon/package.json'), '..', 'autocannon.js');
+/**
+ * A steady rate: h2load over HTTP/1.1, `connections` clients each sending `rate / connections`
+ * requests per second on its own timer, one request in flight per connection (no pipelining).
+ * (autocannon's -R, used before, refills its budget once a second, so every second began with a
+ * burst of all connections at once: that measured a burst's queue, not a steady 500/s.)
+ * Latency per request comes from h2load's log.
+ */
+function runFixedRate({ cpu, url, seconds, rate, connections = 10 }) {
+  const log = join(work, 'paced.log');
+  rmSync(log, { force: true });
+  const perConnection = String(rate / connections);
   const out = execFileSync(
     'taskset',
     [
       '-c',
       String(cpu),
-      process.execPath,
-      bin,
+      'h2load',
+      '--h1',
       '-c',
       String(connections),
-      '-R',
-      String(rate),
-      '-d',
+      '--rps',
+      perConnection,
+      '-D',
       String(seconds),
-      '-j',
-      url,
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
+    ].concat(['--log-file', log, url]),
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  const result = JSON.parse(out);
+  const [, , , , succeeded, failed, errored] =
+    /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored/
+      .exec(out)
+      .map(Number);
+  const [, clientErrors, serverErrors] = (/status codes: \d+ 2xx, \d+ 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out) ?? []).map(
+    Number,
+  );
+  const micros = requestMicros(log);
   return {
-    pagesPerSec: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    pagesPerSec: Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)[1]),
+    p50Ms: round(percentile(micros, 50) / 1000),
+    p99Ms: round(percentile(micros, 99) / 1000),
+    non2xx: (clientErrors || 0) + (serverErrors || 0) + failed + errored,
+    errors: succeeded === 0 ? 'no request succeeded' : '',
   };
 }
 
