@@ -70,7 +70,7 @@ up: images ## Run the local stack: 3 recommendations replicas, the marketplace o
 down: ## Stop the local stack
 	docker-compose -p bookstore down -v --remove-orphans
 
-e2e: install ## Images + compose stack with 3 replicas + checks through :5000, torn down after
+e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after
 	TAG=$(TAG) scripts/e2e.sh
 
 screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
