@@ -30,12 +30,17 @@ async function coldStartMs({ script, env, kind, port }) {
   try {
     for (;;) {
       if (await (kind === 'grpc' ? grpcReady(port) : httpReady(port))) return performance.now() - started;
+      if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
       if (performance.now() - started > 10_000) throw new Error(`${script} not ready after 10 s`);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   } finally {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // A service that already exited (crashed at start) emits no second 'exit': do not wait for one.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
   }
 }
 
