@@ -25,6 +25,9 @@ async function httpReady(port) {
 
 /** Spawns the service and polls its readiness (gRPC health `readiness`, or `/readyz`) every 2 ms. */
 async function coldStartMs({ script, env, kind, port }) {
+  // Something already answering on the port would be measured instead of the new process.
+  if (await (kind === 'grpc' ? grpcReady(port) : httpReady(port)))
+    throw new Error(`port ${port} already answers: stop what is running there first`);
   const started = performance.now();
   const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
   try {
