@@ -40,18 +40,22 @@ export function createServerMetrics(): ServerMetrics {
   const labelNames = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
   const pending: Pending[] = [];
 
-  new Counter({
-    name: 'grpc_server_started_total',
-    help: 'Total number of RPCs started on the server.',
-    labelNames,
-    registers: [registry],
-    collect() {
-      for (const method of pending) {
-        if (method.started > 0) this.inc(method.labels, method.started);
-        method.started = 0;
-      }
-    },
-  });
+  /** A counter of one Pending field, flushed into prom-client when /metrics is read. */
+  const perMethodCounter = (name: string, help: string, field: 'started' | 'received' | 'sent') =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        for (const method of pending) {
+          if (method[field] > 0) this.inc(method.labels, method[field]);
+          method[field] = 0;
+        }
+      },
+    });
+
+  perMethodCounter('grpc_server_started_total', 'Total number of RPCs started on the server.', 'started');
   new Counter({
     name: 'grpc_server_handled_total',
     help: 'Total number of RPCs completed on the server, regardless of success or failure.',
@@ -73,30 +77,12 @@ export function createServerMetrics(): ServerMetrics {
     buckets: DEFAULT_SECONDS_BUCKETS,
     registers: [registry],
   });
-  new Counter({
-    name: 'grpc_server_msg_received_total',
-    help: 'Total number of RPC stream messages received on the server.',
-    labelNames,
-    registers: [registry],
-    collect() {
-      for (const method of pending) {
-        if (method.received > 0) this.inc(method.labels, method.received);
-        method.received = 0;
-      }
-    },
-  });
-  new Counter({
-    name: 'grpc_server_msg_sent_total',
-    help: 'Total number of gRPC stream messages sent by the server.',
-    labelNames,
-    registers: [registry],
-    collect() {
-      for (const method of pending) {
-        if (method.sent > 0) this.inc(method.labels, method.sent);
-        method.sent = 0;
-      }
-    },
-  });
+  perMethodCounter(
+    'grpc_server_msg_received_total',
+    'Total number of RPC stream messages received on the server.',
+    'received',
+  );
+  perMethodCounter('grpc_server_msg_sent_total', 'Total number of gRPC stream messages sent by the server.', 'sent');
   return {
     registry,
     forMethod(labels) {
