@@ -2,25 +2,33 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PNPM_VERSION := $(shell node -p "require('./package.json').packageManager.split('@')[1]")
-TOOLS := .tools
+# The toolchain lives in .tools/, installed by npm from the registry: the pnpm pinned in package.json
+# (packageManager) and the Node.js pinned in .node-version, the one the images ship. Every target runs
+# with .tools/node_modules/.bin first on PATH, so a global pnpm or the host's own Node is never used.
+PNPM_VERSION := $(shell sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)
+NODE_VERSION := $(shell cat .node-version)
+TOOLS := $(CURDIR)/.tools
+TOOLS_STAMP := $(TOOLS)/installed-node-$(NODE_VERSION)-pnpm-$(PNPM_VERSION)
+export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
 PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-$(PNPM): package.json
-	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(TOOLS) pnpm@$(PNPM_VERSION)
+$(TOOLS_STAMP):
+	scripts/install-tools.sh $(TOOLS) $(NODE_VERSION) $(PNPM_VERSION)
 	@touch $@
+
+tools: $(TOOLS_STAMP) ## Install the pinned Node.js and pnpm into .tools/ (npm only, nothing global)
 
 system-deps: ## Debian packages the tests use (Python gRPC for the interop test), installed when missing
 	scripts/install-system-deps.sh
 
-install: $(PNPM) ## Install dependencies from the frozen lockfile (and the pinned pnpm)
+install: $(TOOLS_STAMP) ## Install dependencies from the frozen lockfile (and the pinned pnpm)
 	$(PNPM) install --frozen-lockfile
 
 generate: install ## Regenerate packages/contracts/src/gen from proto/ with buf + ts-proto
