@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ unit: build ## Only the jest suites of every package
 
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
+
+test-fresh: ## make test and make run on a fresh clone of HEAD in a new container of the images' Node (needs Docker)
+	scripts/test-fresh.sh
 
 soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (make test runs 60 s)
 	cd packages/system-tests && SOAK_SECONDS=600 ../../$(PNPM) exec jest test/soak.test.ts --verbose=false
