@@ -6,16 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_IMAGE=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile.recommendations)
-STAND_IN="$(cd .. && pwd)/shared/tools/stand-in-node-image.sh"
-
-# A Docker engine and the base image: where Docker Hub is out of reach, the shared stand-in script
-# starts dockerd and builds a local image under the official tag (as scripts/e2e.sh does).
-if ! docker info >/dev/null 2>&1 || ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
-  docker pull -q "$NODE_IMAGE" >/dev/null 2>&1 || {
-    [ -f "$STAND_IN" ] || { echo "test-fresh needs a Docker engine and $NODE_IMAGE (or $STAND_IN)" >&2; exit 1; }
-    bash "$STAND_IN" "$NODE_IMAGE"
-  }
-fi
+scripts/ensure-docker.sh
 
 work=$(mktemp -d)
 name="bookstore-fresh-$$"
