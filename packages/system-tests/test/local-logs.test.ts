@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, runInTerminal, watchOutput } from './support/terminal';
+
+const RUN_LOCAL = join(__dirname, '..', '..', '..', 'scripts', 'run-local.js');
+const ESC = '\u001b';
+
+/** `make run`'s script on free loopback ports. */
+async function localEnv(): Promise<Record<string, string>> {
+  return { HOST: '127.0.0.1', RECOMMENDATIONS_PORT: String(await freePort()), PORT: '0', METRICS_PORT: '0' };
+}
+
+describe('make run logs: pino-pretty on a terminal, JSON lines anywhere else', () => {
+  it('writes the services JSON lines unchanged when stdout is a pipe', async () => {
+    const child = spawn(process.execPath, [RUN_LOCAL], {
+      env: { PATH: process.env.PATH ?? '', ...(await localEnv()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run = watchOutput(child);
+    try {
+      await run.waitFor(
+        /"msg":"recommendations listening"[\s\S]*"msg":"marketplace listening"|"msg":"marketplace listening"[\s\S]*"msg":"recommendations listening"/,
+      );
+      child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      const stdout = run
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+      const names = stdout.map((line) => (JSON.parse(line) as { name: string }).name);
+      expect(new Set(names)).toEqual(new Set(['recommendations', 'marketplace']));
+      expect(run.output()).not.toContain(ESC);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('prettifies and colours them on a terminal; Ctrl+C stops both services', async () => {
+    const run = runInTerminal(`exec "${process.execPath}" "${RUN_LOCAL}"`, await localEnv());
+    try {
+      // pino-pretty's shape: time, coloured level, (service name), message.
+      await run.waitFor(/INFO.*\(recommendations\): .*recommendations listening/);
+      await run.waitFor(/INFO.*\(marketplace\): .*marketplace listening/);
+      expect(run.output()).toContain(`${ESC}[32mINFO${ESC}[39m`);
+      expect(run.output()).not.toMatch(/^\{"level"/m);
+      run.interrupt();
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toMatch(/\(recommendations\): .*shutting down/);
+      expect(run.output()).toMatch(/\(marketplace\): .*shutting down/);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+});
