@@ -9,17 +9,22 @@ import { freePort, watchOutput } from './support/terminal';
 
 const REPO = join(__dirname, '..', '..', '..');
 
-/** A copy of the Recommendations sources that `make dev` may edit; dependencies are linked, not copied. */
-function copyOfRecommendations(): string {
+/** A copy of both services' sources that `make dev` may edit; dependencies are linked, not copied. */
+function copyOfServices(): string {
   const root = mkdtempSync(join(tmpdir(), 'bookstore-dev-'));
-  const target = join(root, 'packages', 'recommendations');
-  mkdirSync(target, { recursive: true });
   cpSync(join(REPO, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
-  for (const entry of ['src', 'package.json', 'tsconfig.build.json']) {
-    cpSync(join(REPO, 'packages', 'recommendations', entry), join(target, entry), { recursive: true });
-  }
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-  symlinkSync(join(REPO, 'packages', 'recommendations', 'node_modules'), join(target, 'node_modules'));
+  for (const [service, entries] of [
+    ['recommendations', ['src', 'package.json', 'tsconfig.build.json']],
+    ['marketplace', ['src', 'views', 'public', 'package.json', 'tsconfig.build.json']],
+  ] as const) {
+    const target = join(root, 'packages', service);
+    mkdirSync(target, { recursive: true });
+    for (const entry of entries) {
+      cpSync(join(REPO, 'packages', service, entry), join(target, entry), { recursive: true });
+    }
+    symlinkSync(join(REPO, 'packages', service, 'node_modules'), join(target, 'node_modules'));
+  }
   return root;
 }
 
@@ -44,21 +49,30 @@ function isRunning(pid: number): boolean {
   }
 }
 
-describe('make dev (scripts/dev.js) on a copy of the Recommendations sources', () => {
+describe('make dev (scripts/dev.js) on a copy of the services sources', () => {
   it('restarts after a source change, keeps the last good process on a compile error, Ctrl+C stops all', async () => {
-    const root = copyOfRecommendations();
+    const root = copyOfServices();
     const port = await freePort();
+    const webPort = await freePort();
     const dev = spawn(process.execPath, [join(REPO, 'scripts', 'dev.js'), '--root', root], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', RECOMMENDATIONS_PORT: String(port), METRICS_PORT: '0' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        RECOMMENDATIONS_PORT: String(port),
+        PORT: String(webPort),
+        METRICS_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so `finally` can end the compilers and the service whatever happens.
       detached: true,
     });
     const run = watchOutput(dev);
     const pids: number[] = [];
+    const webPids: number[] = [];
     createInterface({ input: dev.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg: string; pid: number };
       if (entry.msg === 'recommendations listening') pids.push(entry.pid);
+      if (entry.msg === 'marketplace listening') webPids.push(entry.pid);
     });
     const listening = (count: number) =>
       run.waitFor(new RegExp(`("msg":"recommendations listening"[\\s\\S]*){${count}}`), 60_000);
@@ -87,9 +101,19 @@ describe('make dev (scripts/dev.js) on a copy of the Recommendations sources', (
       expect(pids).toHaveLength(3);
       expect(run.output().match(/error TS2322/g)).toHaveLength(1);
 
+      // A template change restarts the marketplace only, and the page shows it.
+      await run.waitFor(/"msg":"marketplace listening"/);
+      expect(webPids).toHaveLength(1);
+      const home = join(root, 'packages', 'marketplace', 'views', 'home.hbs');
+      writeFileSync(home, readFileSync(home, 'utf8').replace('<h1>{{heading}}</h1>', '<h1>{{heading}} (edited)</h1>'));
+      await run.waitFor(/("msg":"marketplace listening"[\s\S]*){2}/, 60_000);
+      expect(webPids[1]).not.toBe(webPids[0]);
+      expect(await (await fetch(`http://127.0.0.1:${webPort}/?category=mystery`)).text()).toContain('(edited)</h1>');
+      expect(pids).toHaveLength(3);
+
       dev.kill('SIGINT');
       expect(await run.exited).toBe(0);
-      for (const pid of pids) expect(isRunning(pid)).toBe(false);
+      for (const pid of [...pids, ...webPids]) expect(isRunning(pid)).toBe(false);
     } finally {
       if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL');
       rmSync(root, { recursive: true, force: true });
