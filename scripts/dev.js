@@ -3,7 +3,7 @@
 // restarts the marketplace; a change under proto/ runs `make generate`, whose new contracts then
 // restart both. A compile error is printed once and the running process is left alone. Ctrl+C
 // stops everything. `--root DIR` runs the same loop on a copy of the repository (the tests do).
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { clearTimeout } = require('node:timers');
@@ -72,36 +72,51 @@ function restart(service, why) {
 
 const compiling = new Set();
 const packages = [...new Set(services.flatMap((service) => service.packages))];
+function compiled(name, { initial, errors, output }) {
+  if (errors > 0) {
+    say(`${name}: ${errors} compile error(s); the running service keeps running\n${output.join('\n')}`);
+  } else if (!initial) {
+    for (const service of services) if (service.packages.includes(name)) restart(service, `${name} rebuilt`);
+  }
+  if (initial && compiling.delete(name) && compiling.size === 0) {
+    for (const service of services) start(service);
+    say(`watching ${packages.join(', ')}; Ctrl+C stops everything`);
+  }
+}
+
+// While `make generate` rewrites the generated code (deleting it first), compilers see half-written
+// states: their results are held, and only each package's last one counts once generation settles.
+let generating = false;
+const held = new Map();
 const compilers = packages.map((name) => {
   compiling.add(name);
-  return watchCompile(packageDir(name), ({ initial, errors, output }) => {
-    if (errors > 0) {
-      say(`${name}: ${errors} compile error(s); the running service keeps running\n${output.join('\n')}`);
-    } else if (!initial) {
-      for (const service of services) if (service.packages.includes(name)) restart(service, `${name} rebuilt`);
-    }
-    if (initial && compiling.delete(name) && compiling.size === 0) {
-      for (const service of services) start(service);
-      say(`watching ${packages.join(', ')}; Ctrl+C stops everything`);
-    }
-  });
+  return watchCompile(packageDir(name), (result) => (generating ? held.set(name, result) : compiled(name, result)));
 });
+
+function generate() {
+  if (generating) return;
+  generating = true;
+  say('proto/ changed: make generate');
+  const make = spawn('make', ['--no-print-directory', '-C', root, 'generate'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  make.on('close', (code) => {
+    if (code !== 0) say('make generate failed; the running services keep running');
+    setTimeout(() => {
+      generating = false;
+      for (const [name, result] of held) compiled(name, result);
+      held.clear();
+    }, 1000);
+  });
+}
 
 const watchers = [];
 const marketplace = services.find((service) => service.name === 'marketplace');
 if (marketplace !== undefined && existsSync(join(packageDir('marketplace'), 'views'))) {
   watchers.push(watchFiles(join(packageDir('marketplace'), 'views'), () => restart(marketplace, 'views changed')));
 }
-if (existsSync(join(root, 'proto'))) {
-  watchers.push(
-    watchFiles(join(root, 'proto'), () => {
-      say('proto/ changed: make generate');
-      // The contracts' compiler then sees the new generated code and restarts both services.
-      const result = spawnSync('make', ['--no-print-directory', '-C', root, 'generate'], { stdio: 'inherit' });
-      if (result.status !== 0) say('make generate failed; the running services keep running');
-    }),
-  );
-}
+// The contracts' compiler sees the new generated code and restarts both services.
+if (existsSync(join(root, 'proto'))) watchers.push(watchFiles(join(root, 'proto'), generate));
 
 function stopAll() {
   if (stopping) return;
