@@ -110,9 +110,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
-/** Commander's own exits: help asked for is 0, any other complaint about the flags is usage (2). */
+/** Commander's own exits: help asked for (exit 0 there) stays 0, any complaint about the flags is usage (2). */
 export function commanderExitCode(error: CommanderError): number {
-  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
-    ? EXIT_CODES.ok
-    : EXIT_CODES.usage;
+  return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
 }

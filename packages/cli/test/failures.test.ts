@@ -97,9 +97,17 @@ describe('bookstore failures: the gRPC status on stderr, a distinct exit code', 
     });
   });
 
-  it('--help prints the exit codes and exits 0', async () => {
+  it('--help prints the exit codes and exits 0, as do `help <command>` and `<command> --help`', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/24\s+UNAVAILABLE/);
+    for (const args of [
+      ['help', 'recommend'],
+      ['recommend', '--help'],
+    ]) {
+      const help = await runCli(args);
+      expect({ args, code: help.code }).toEqual({ args, code: 0 });
+      expect(help.stdout).toMatch(/Usage: bookstore recommend/);
+    }
   });
 });
