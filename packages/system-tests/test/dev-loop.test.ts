@@ -1,32 +1,11 @@
 import { BookCategory, type ListBooksResponse, RecommendationServiceClient } from '@bookstore/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { copyOfServices, REPO } from './support/dev-copy';
 import { freePort, watchOutput } from './support/terminal';
-
-const REPO = join(__dirname, '..', '..', '..');
-
-/** A copy of both services' sources that `make dev` may edit; dependencies are linked, not copied. */
-function copyOfServices(): string {
-  const root = mkdtempSync(join(tmpdir(), 'bookstore-dev-'));
-  cpSync(join(REPO, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
-  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-  for (const [service, entries] of [
-    ['recommendations', ['src', 'package.json', 'tsconfig.build.json']],
-    ['marketplace', ['src', 'views', 'public', 'package.json', 'tsconfig.build.json']],
-  ] as const) {
-    const target = join(root, 'packages', service);
-    mkdirSync(target, { recursive: true });
-    for (const entry of entries) {
-      cpSync(join(REPO, 'packages', service, entry), join(target, entry), { recursive: true });
-    }
-    symlinkSync(join(REPO, 'packages', service, 'node_modules'), join(target, 'node_modules'));
-  }
-  return root;
-}
 
 async function mysteryTitles(port: number): Promise<string[]> {
   const client = new RecommendationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
@@ -51,7 +30,7 @@ function isRunning(pid: number): boolean {
 
 describe('make dev (scripts/dev.js) on a copy of the services sources', () => {
   it('restarts after a source change, keeps the last good process on a compile error, Ctrl+C stops all', async () => {
-    const root = copyOfServices();
+    const root = copyOfServices(['recommendations', 'marketplace']);
     const port = await freePort();
     const webPort = await freePort();
     const dev = spawn(process.execPath, [join(REPO, 'scripts', 'dev.js'), '--root', root], {

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyOfServices } from './support/dev-copy';
 import { freePort, runInTerminal, watchOutput } from './support/terminal';
 
 const RUN_LOCAL = join(__dirname, '..', '..', '..', 'scripts', 'run-local.js');
+const DEV = join(__dirname, '..', '..', '..', 'scripts', 'dev.js');
 const ESC = '\u001b';
 
 /** `make run`'s script on free loopback ports. */
@@ -10,7 +13,7 @@ async function localEnv(): Promise<Record<string, string>> {
   return { HOST: '127.0.0.1', RECOMMENDATIONS_PORT: String(await freePort()), PORT: '0', METRICS_PORT: '0' };
 }
 
-describe('make run logs: pino-pretty on a terminal, JSON lines anywhere else', () => {
+describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anywhere else', () => {
   it('writes the services JSON lines unchanged when stdout is a pipe', async () => {
     const child = spawn(process.execPath, [RUN_LOCAL], {
       env: { PATH: process.env.PATH ?? '', ...(await localEnv()) },
@@ -51,4 +54,19 @@ describe('make run logs: pino-pretty on a terminal, JSON lines anywhere else', (
       run.child.kill('SIGKILL');
     }
   });
+
+  it('make dev prettifies on a terminal too (its JSON through a pipe is checked by dev-loop.test.ts)', async () => {
+    const root = copyOfServices(['recommendations']);
+    const run = runInTerminal(`exec "${process.execPath}" "${DEV}" --root "${root}"`, await localEnv());
+    try {
+      await run.waitFor(/INFO.*\(recommendations\): .*recommendations listening/, 60_000);
+      expect(run.output()).toContain(`${ESC}[32mINFO${ESC}[39m`);
+      expect(run.output()).not.toMatch(/^\{"level"/m);
+      run.interrupt();
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
