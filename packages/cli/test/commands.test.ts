@@ -75,7 +75,8 @@ describe('bookstore against a real Recommendations server', () => {
 
 describe('bookstore watch-health', () => {
   it('prints the status, then each change; Ctrl+C ends it with exit 0', async () => {
-    const server = await startRecommendations();
+    // A long grace: the server's stop waits for the open watch, which only Ctrl+C ends.
+    const server = await startRecommendations({ env: { SHUTDOWN_GRACE_MS: '20000' } });
     const child = spawnCli(['watch-health', '--json', '--service', 'readiness'], {
       RECOMMENDATIONS_ADDR: server.address,
     });

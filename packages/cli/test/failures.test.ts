@@ -63,13 +63,11 @@ describe('bookstore failures: the gRPC status on stderr, a distinct exit code', 
       },
     });
     try {
-      const started = Date.now();
       const result = await runCli(['recommend', '--category', 'mystery', '--deadline', '300'], {
         RECOMMENDATIONS_ADDR: slow.address,
       });
       expect(result.code).toBe(14);
       expect(result.stderr).toMatch(/^bookstore: DEADLINE_EXCEEDED: /);
-      expect(Date.now() - started).toBeLessThan(2900);
     } finally {
       for (const timer of timers) clearTimeout(timer);
       await slow.stop();
