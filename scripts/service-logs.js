@@ -15,6 +15,22 @@ function pipeServiceLogs(input, options = {}) {
   const pretty = format === 'pretty' || (format !== 'json' && output.isTTY === true);
   const render = pretty ? prettifier() : (line) => `${line}\n`;
   createInterface({ input, crlfDelay: Infinity }).on('line', (line) => output.write(render(line)));
+  stopWhenClosed(output);
+}
+
+const watched = new WeakSet();
+/**
+ * When the reader goes away (`make run | head`), writing fails with EPIPE: the runner then stops
+ * the services as on SIGTERM, instead of crashing and leaving them running without a parent.
+ */
+function stopWhenClosed(output) {
+  if (watched.has(output)) return;
+  watched.add(output);
+  let signalled = false;
+  output.on('error', () => {
+    if (!signalled) process.kill(process.pid, 'SIGTERM');
+    signalled = true;
+  });
 }
 
 let cached;

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { copyOfServices } from './support/dev-copy';
 import { freePort, runInTerminal, watchOutput } from './support/terminal';
 
@@ -33,6 +35,31 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
       const names = stdout.map((line) => (JSON.parse(line) as { name: string }).name);
       expect(new Set(names)).toEqual(new Set(['recommendations', 'marketplace']));
       expect(run.output()).not.toContain(ESC);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('stops both services when its reader goes away (make run | head), leaving none behind', async () => {
+    const env = { ...(await localEnv()), PORT: String(await freePort()) };
+    const child = spawn(process.execPath, [RUN_LOCAL], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = once(child, 'close');
+    try {
+      const pids: number[] = [];
+      for await (const line of createInterface({ input: child.stdout! })) {
+        const entry = JSON.parse(line) as { msg: string; pid: number };
+        if (entry.msg.endsWith(' listening')) pids.push(entry.pid);
+        if (pids.length === 2) break;
+      }
+      child.stdout!.destroy();
+      // The next log line (this request's) cannot be written: the runner stops as on SIGTERM.
+      await fetch(`http://127.0.0.1:${env.PORT}/?category=mystery`);
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+      for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     } finally {
       child.kill('SIGKILL');
     }
