@@ -30,7 +30,13 @@ const services = Object.keys(SERVICE_ENV)
       .filter(([dep, version]) => dep.startsWith('@bookstore/') && version.startsWith('workspace:'))
       .map(([dep]) => dep.slice('@bookstore/'.length))
       .filter((lib) => existsSync(join(packageDir(lib), 'tsconfig.build.json')));
-    return { name, packages: [name, ...libraries], child: undefined, restartTimer: undefined };
+    return {
+      name,
+      packages: [name, ...libraries],
+      child: undefined,
+      restartTimer: undefined,
+      queue: Promise.resolve(),
+    };
   });
 
 let stopping = false;
@@ -59,14 +65,19 @@ function stopService(service) {
   });
 }
 
-/** Restarts a service once for a burst of finished compilations (a library and its users). */
+/**
+ * Restarts a service once for a burst of finished compilations (a library, then its users), and
+ * one restart at a time: a burst during a restart queues one more after it.
+ */
 function restart(service, why) {
   clearTimeout(service.restartTimer);
-  service.restartTimer = setTimeout(async () => {
-    if (stopping) return;
-    say(`${why}: restarting ${service.name}`);
-    await stopService(service);
-    if (!stopping) start(service);
+  service.restartTimer = setTimeout(() => {
+    service.queue = service.queue.then(async () => {
+      if (stopping) return;
+      say(`${why}: restarting ${service.name}`);
+      await stopService(service);
+      if (!stopping) start(service);
+    });
   }, 150);
 }
 
@@ -84,29 +95,39 @@ function compiled(name, { initial, errors, output }) {
   }
 }
 
-// While `make generate` rewrites the generated code (deleting it first), compilers see half-written
-// states: their results are held, and only each package's last one counts once generation settles.
-let generating = false;
-const held = new Map();
-const compilers = packages.map((name) => {
-  compiling.add(name);
-  return watchCompile(packageDir(name), (result) => (generating ? held.set(name, result) : compiled(name, result)));
-});
+const compilers = new Map(packages.map((name) => [name, watchCompile(packageDir(name), (r) => compiled(name, r))]));
+for (const name of packages) compiling.add(name);
 
+// `make generate` deletes the generated code before writing it again, so a compiler watching it
+// would report errors for states that never last. The contracts' compiler is stopped meanwhile and
+// started afresh afterwards; its first result then counts as a change (restart or errors, once).
+let generating = false;
+let again = false;
 function generate() {
-  if (generating) return;
+  if (generating) return void (again = true);
   generating = true;
   say('proto/ changed: make generate');
+  const contracts = compilers.get('contracts');
+  contracts?.stop();
   const make = spawn('make', ['--no-print-directory', '-C', root, 'generate'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Its output goes to stderr with the runner's own messages: stdout carries only service logs.
+    stdio: ['ignore', 2, 2],
   });
   make.on('close', (code) => {
     if (code !== 0) say('make generate failed; the running services keep running');
-    setTimeout(() => {
-      generating = false;
-      for (const [name, result] of held) compiled(name, result);
-      held.clear();
-    }, 1000);
+    if (contracts !== undefined && !stopping) {
+      // Still initial if generation began before the first build finished.
+      const initial = () => compiling.has('contracts');
+      const restarted = watchCompile(packageDir('contracts'), (r) =>
+        compiled('contracts', { ...r, initial: initial() }),
+      );
+      compilers.set('contracts', restarted);
+    }
+    generating = false;
+    if (again) {
+      again = false;
+      generate();
+    }
   });
 }
 
@@ -115,7 +136,6 @@ const marketplace = services.find((service) => service.name === 'marketplace');
 if (marketplace !== undefined && existsSync(join(packageDir('marketplace'), 'views'))) {
   watchers.push(watchFiles(join(packageDir('marketplace'), 'views'), () => restart(marketplace, 'views changed')));
 }
-// The contracts' compiler sees the new generated code and restarts both services.
 if (existsSync(join(root, 'proto'))) watchers.push(watchFiles(join(root, 'proto'), generate));
 
 function stopAll() {
@@ -123,7 +143,7 @@ function stopAll() {
   stopping = true;
   say('stopping');
   for (const watcher of watchers) watcher.stop();
-  for (const compiler of compilers) compiler.stop();
+  for (const compiler of compilers.values()) compiler.stop();
   Promise.all(services.map(stopService)).then(() => process.exit(0));
 }
 process.on('SIGINT', stopAll);
