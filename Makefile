@@ -62,7 +62,7 @@ test-fresh: ## make test and make run on a fresh clone of HEAD in a new containe
 	scripts/test-fresh.sh
 
 soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (make test runs 60 s)
-	cd packages/system-tests && SOAK_SECONDS=600 ../../$(PNPM) exec jest test/soak.test.ts --verbose=false
+	cd packages/system-tests && SOAK_SECONDS=600 $(PNPM) exec jest test/soak.test.ts --verbose=false
 
 audit: install ## pnpm audit --audit-level high (needs a registry that serves the npm advisories endpoint)
 	$(PNPM) audit --audit-level high

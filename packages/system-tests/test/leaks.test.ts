@@ -1,11 +1,10 @@
 import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
 import { sampleValue } from '@bookstore/metrics';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { INSPECTABLE, type MemoryProbe, type MemorySample, openMemoryProbe } from './support/memory';
 import { startService, type ServiceProcess } from './support/processes';
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 const identity = (bytes: Buffer) => bytes;
 const LIST_BOOKS = '/bookstore.recommendations.v1.RecommendationService/ListBooks';
 
@@ -39,12 +38,24 @@ function abruptDisconnects(address: string, count: number) {
   }
 }
 
+/** Memory after full collections (RSS before them depends on when V8 collects): logged, returned. */
+async function retained(memory: MemoryProbe, label: string): Promise<MemorySample> {
+  const sample = await memory.sample();
+  process.stdout.write(`leaks ${label} ${JSON.stringify(sample)}\n`);
+  return sample;
+}
+
 describe('no leaks in recommendations under abandoned calls', () => {
   let service: ServiceProcess;
+  let memory: MemoryProbe;
   beforeAll(async () => {
-    service = await startService('recommendations', {});
+    service = await startService('recommendations', {}, INSPECTABLE);
+    memory = await openMemoryProbe(service);
   });
-  afterAll(() => service.stop());
+  afterAll(async () => {
+    await memory?.close();
+    await service?.stop();
+  });
 
   it('returns to its baseline of handles and RSS after 1,000 cancelled streams and 1,000 abrupt disconnects', async () => {
     const address = `127.0.0.1:${service.port}`;
@@ -52,13 +63,13 @@ describe('no leaks in recommendations under abandoned calls', () => {
     await cancelledStreams(address, 200);
     abruptDisconnects(address, 200);
     await sleep(1500);
-    const baseline = { handles: await activeHandles(service), rss: rssMb(service.child.pid as number) };
+    const baseline = { handles: await activeHandles(service), memory: await retained(memory, 'baseline') };
     await cancelledStreams(address, 1000);
     abruptDisconnects(address, 1000);
     await sleep(1500);
-    const after = { handles: await activeHandles(service), rss: rssMb(service.child.pid as number) };
+    const after = { handles: await activeHandles(service), memory: await retained(memory, 'after') };
     expect(after.handles).toBeLessThanOrEqual(baseline.handles + 2);
-    expect(after.rss - baseline.rss).toBeLessThan(30);
+    expect(after.memory.retainedRssMb - baseline.memory.retainedRssMb).toBeLessThan(30);
   });
 
   it('keeps RSS flat through 200 gzip requests that inflate past the limit', async () => {
@@ -82,12 +93,12 @@ describe('no leaks in recommendations under abandoned calls', () => {
       );
     for (let i = 0; i < 20; i += 1) await send();
     await sleep(1000);
-    const before = rssMb(service.child.pid as number);
+    const before = await retained(memory, 'before gzip');
     const codes = new Set<number>();
     for (let i = 0; i < 200; i += 1) codes.add(await send());
     await sleep(1000);
     client.close();
     expect([...codes]).toEqual([8]); // RESOURCE_EXHAUSTED, every time
-    expect(rssMb(service.child.pid as number) - before).toBeLessThan(20);
+    expect((await retained(memory, 'after gzip')).retainedRssMb - before.retainedRssMb).toBeLessThan(20);
   });
 });

@@ -30,16 +30,22 @@ describe('W3C trace context with OpenTelemetry', () => {
       });
       expect(page.books).toHaveLength(3);
 
+      // Each process exports on its own schedule (a batch 100 ms after a span ends), and the page
+      // span ends last, after the response: wait for all three spans of the trace, not the first.
       const deadline = Date.now() + 5000;
-      const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-      while (Date.now() < deadline && !inTrace().some((s) => s.service === 'recommendations')) await sleep(100);
+      const find = () => {
+        const spans = receiver.spans.filter((s) => s.traceId === traceId);
+        return {
+          pageSpan: spans.find((s) => s.service === 'marketplace' && s.kind === SERVER),
+          rpcClient: spans.find(
+            (s) => s.service === 'marketplace' && s.kind === CLIENT && s.name.includes('Recommend'),
+          ),
+          rpcServer: spans.find((s) => s.service === 'recommendations' && s.kind === SERVER),
+        };
+      };
+      while (Date.now() < deadline && Object.values(find()).includes(undefined)) await sleep(100);
 
-      const spans = inTrace();
-      const pageSpan = spans.find((s) => s.service === 'marketplace' && s.kind === SERVER);
-      const rpcClient = spans.find(
-        (s) => s.service === 'marketplace' && s.kind === CLIENT && s.name.includes('Recommend'),
-      );
-      const rpcServer = spans.find((s) => s.service === 'recommendations' && s.kind === SERVER);
+      const { pageSpan, rpcClient, rpcServer } = find();
       expect(pageSpan?.parentSpanId).toBe('00f067aa0ba902b7');
       expect(rpcClient?.parentSpanId).toBe(pageSpan?.spanId);
       expect(rpcServer?.name).toContain('bookstore.recommendations.v1.RecommendationService/Recommend');

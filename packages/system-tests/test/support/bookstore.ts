@@ -2,13 +2,21 @@ import { sampleValue } from '@bookstore/metrics';
 import { startService, type ServiceProcess } from './processes';
 
 /** Recommendations replicas as separate processes on loopback, each on its own free port. */
-export async function startReplicas(count: number, env: Record<string, string> = {}): Promise<ServiceProcess[]> {
-  return Promise.all(Array.from({ length: count }, () => startService('recommendations', env)));
+export async function startReplicas(
+  count: number,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServiceProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startService('recommendations', env, nodeArgs)));
 }
 
 /** The marketplace process, pointed at `target` (any gRPC target form). */
-export function startMarketplace(target: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
-  return startService('marketplace', { RECOMMENDATIONS_ADDR: target, ...env });
+export function startMarketplace(
+  target: string,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServiceProcess> {
+  return startService('marketplace', { RECOMMENDATIONS_ADDR: target, ...env }, nodeArgs);
 }
 
 /** `ipv4:127.0.0.1:a,127.0.0.1:b,…`: every replica, for round_robin. */

@@ -17,19 +17,22 @@ export interface ServiceProcess {
   readonly port: number;
   /** The whole "listening" log line (it names every bound port). */
   readonly ready: Record<string, unknown>;
+  /** Everything written to stderr so far (Node's own messages, e.g. the inspector's address). */
+  stderr(): string;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
- * Starts `node dist/main.js` and waits for its "listening" log line (which carries the port), so
- * LOG_LEVEL must let info through.
+ * Starts `node [nodeArgs] dist/main.js` and waits for its "listening" log line (which carries the
+ * port), so LOG_LEVEL must let info through.
  */
 export async function startService(
   service: 'recommendations' | 'marketplace',
   env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [entryPoint(service)], {
+  const child = spawn(process.execPath, [...nodeArgs, entryPoint(service)], {
     // Free ports on loopback unless the test names them: tests never collide with each other.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', HEALTH_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +54,7 @@ export async function startService(
     logs,
     port: ready.port as number,
     ready,
+    stderr: () => stderr,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;
