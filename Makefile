@@ -88,7 +88,7 @@ e2e: build ## Images + compose stack with 3 replicas + checks through :5000, tor
 	TAG=$(TAG) scripts/e2e.sh
 
 screenshot: system-deps build ## Refresh docs/screenshots/homepage.png from the browser test
-	cd packages/marketplace && SCREENSHOT=1 ../../$(PNPM) exec jest test/browser -t homepage
+	cd packages/marketplace && SCREENSHOT=1 $(PNPM) exec jest test/browser -t homepage
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000
 	node scripts/run-local.js
