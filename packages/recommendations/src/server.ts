@@ -76,12 +76,12 @@ export function createRecommendationServer(options: {
     interceptors: [createObservabilityInterceptor({ logger, metrics })],
   });
   server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
-  health.implementation.addToServer(server);
+  health.addToServer(server);
   if (config.enableReflection) createReflectionService().addToServer(server);
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
-  if (healthServer !== undefined) health.implementation.addToServer(healthServer);
+  if (healthServer !== undefined) health.addToServer(healthServer);
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,

@@ -4,6 +4,7 @@ import { startMarketplace, stopAll } from './support/bookstore';
 import {
   closedCount,
   eventually,
+  imageEnv,
   normalClientProblem,
   openConnections,
   openFds,
@@ -29,8 +30,8 @@ describe('the marketplace under hostile clients, as shipped (issue 18)', () => {
   let baseline: { rss: number; fds: number };
 
   beforeAll(async () => {
-    replica = await startService('recommendations', {});
-    market = await startMarketplace(`127.0.0.1:${replica.port}`);
+    replica = await startService('recommendations', imageEnv('recommendations'));
+    market = await startMarketplace(`127.0.0.1:${replica.port}`, imageEnv('marketplace'));
     pid = market.child.pid as number;
     // Warm up: pages, the Swagger UI bundle, an error page; then the baseline.
     // (the first pages may miss their books while the gRPC channel connects).

@@ -1,8 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'node-html-parser';
+
+/**
+ * The environment the service's image sets (`ENV` lines of its Dockerfile: NODE_ENV,
+ * MALLOC_ARENA_MAX), so the process runs as shipped, not as a bare `node dist/main.js`.
+ */
+export function imageEnv(service: 'recommendations' | 'marketplace'): Record<string, string> {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', `Dockerfile.${service}`), 'utf8');
+  const env: Record<string, string> = {};
+  for (const line of dockerfile.split('\n').filter((l) => l.startsWith('ENV '))) {
+    for (const pair of line.slice(4).trim().split(/\s+/)) {
+      const [name, value] = pair.split('=');
+      if (name && value !== undefined) env[name] = value;
+    }
+  }
+  if (env.MALLOC_ARENA_MAX === undefined) throw new Error(`no ENV MALLOC_ARENA_MAX in Dockerfile.${service}`);
+  return env;
+}
 
 /** Resident memory of a process, in MB, as the kernel (and a pod's memory limit) counts it. */
 export const rssMb = (pid: number) =>
