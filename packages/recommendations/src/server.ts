@@ -9,6 +9,7 @@ import { createHealthState } from './health';
 import { createObservabilityInterceptor } from './interceptors/observability';
 import { createMetricsServer } from '@bookstore/metrics';
 import { createServerMetrics } from './observability/server-metrics';
+import { countUnknownMethods } from './observability/unknown-methods';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -98,6 +99,8 @@ export function createRecommendationServer(options: {
         healthServer === undefined
           ? undefined
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
+      countUnknownMethods(server, metrics, logger);
+      if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
       const metricsPort = await metricsServer.start();
       health.markReady();
       return { port, metricsPort, healthPort };
