@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'node-html-parser';
 
 /**
- * The environment the service's image sets (`ENV` lines of its Dockerfile: NODE_ENV,
- * MALLOC_ARENA_MAX), so the process runs as shipped, not as a bare `node dist/main.js`.
+ * The environment the service's image sets (the `ENV` lines of its Dockerfile), so the process
+ * runs as shipped, not as a bare `node dist/main.js`.
  */
 export function imageEnv(service: 'recommendations' | 'marketplace'): Record<string, string> {
   const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', `Dockerfile.${service}`), 'utf8');
@@ -18,7 +18,7 @@ export function imageEnv(service: 'recommendations' | 'marketplace'): Record<str
       if (name && value !== undefined) env[name] = value;
     }
   }
-  if (env.MALLOC_ARENA_MAX === undefined) throw new Error(`no ENV MALLOC_ARENA_MAX in Dockerfile.${service}`);
+  if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);
   return env;
 }
 
