@@ -123,8 +123,9 @@ describe('the marketplace under hostile clients, as shipped (issue 18)', () => {
     for (const socket of idle) socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const drip = setInterval(() => slow.forEach((socket) => socket.writable && socket.write('x')), 500);
     const started = Date.now();
-    // Headers timeout 10 s and keep-alive 10 s, checked every second: all closed within 13 s.
-    const allClosed = await eventually(() => closedCount([...slow, ...silent, ...idle]) === 300, 13_000);
+    // Headers timeout 10 s and keep-alive 10 s, checked every second: all closed within 12 s (15 with
+    // a margin for a loaded machine; closed at 11.0–11.4 s in every run so far).
+    const allClosed = await eventually(() => closedCount([...slow, ...silent, ...idle]) === 300, 15_000);
     clearInterval(drip);
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
