@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { serveSwaggerAssetsFromMemory } from './swagger-assets';
 
 /**
  * OpenAPI 3 at `/openapi.json`, built from the JSON API's route schemas, and Swagger UI at
@@ -28,6 +29,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     docs.addHook('onSend', async (_request, reply) => {
       reply.header('content-security-policy', DOCS_CSP);
     });
+    serveSwaggerAssetsFromMemory(docs, '/docs');
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
 }

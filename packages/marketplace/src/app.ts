@@ -3,7 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { registerApiDocs } from './api-docs';
+import { createClientErrorAnswers } from './client-errors';
 import type { MarketplaceConfig } from './config';
+import { registerConnectionGuards, serverOptions } from './connection-guards';
 import { registerErrorHandling } from './error-handling';
 import { registerHttpMetrics } from './observability/http-metrics';
 import type { MarketplaceMetrics } from './observability/marketplace-metrics';
@@ -35,7 +37,11 @@ export interface AppOptions {
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const clientErrors = createClientErrorAnswers();
   const app = Fastify({
+    ...serverOptions(config.http),
+    clientErrorHandler: clientErrors.clientErrorHandler,
+    frameworkErrors: clientErrors.frameworkErrors,
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default logger type.
     loggerInstance: options.logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
@@ -47,6 +53,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const isReady = options.isReady ?? (() => true);
+  // Security headers first, so every answer carries them (the guards' 413 and the 414 below too).
+  registerSecurityHeaders(app);
+  registerConnectionGuards(app, config.http);
   // No page or API takes a URL this long; Node itself answers 431 past 16 KiB of headers.
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.length > MAX_URL_LENGTH) return reply.code(414).type('text/plain').send('URI Too Long');
@@ -74,7 +83,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
-  registerSecurityHeaders(app);
   await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
   await registerViews(app);

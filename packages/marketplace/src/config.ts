@@ -1,4 +1,5 @@
 import { createEnvReader } from '@bookstore/env-config';
+import { type HttpLimits, readHttpLimits } from './http-limits';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,8 @@ export interface MarketplaceConfig {
    * count, or a list of addresses/CIDRs. Rate limiting keys on that address.
    */
   readonly trustProxy: boolean | number | string[];
+  /** Timeouts, connection, pipelining and body bounds of the public port (http-limits.ts). */
+  readonly http: HttpLimits;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -53,6 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     rateLimitMax: read.integer('RATE_LIMIT_MAX', 0, { min: 0, max: 1_000_000 }),
     rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
+    http: readHttpLimits(read),
   };
   read.finish();
   return Object.freeze(config);

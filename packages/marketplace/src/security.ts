@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Helmet's headers with a strict Content-Security-Policy: everything from this origin only, no
@@ -12,7 +13,14 @@ import helmet from 'helmet';
  * marketplace's CPU profile under load (docs/benchmarks.md).
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  const setHeaders = helmet({
+  const setHeaders = createSecurityHeaders();
+  app.addHook('onRequest', (request, reply, done) =>
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
+}
+
+function createSecurityHeaders() {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -27,9 +35,20 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
       },
     },
   });
-  app.addHook('onRequest', (request, reply, done) =>
-    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
-  );
+}
+
+/**
+ * The same headers as name/value pairs, for the answers written before fastify has a request:
+ * the 400/408/431 Node's parser rejects (clientErrorHandler) and the 400 of a malformed URL.
+ */
+export function securityHeaderPairs(): [string, string][] {
+  const pairs: [string, string][] = [];
+  const response = {
+    setHeader: (name: string, value: string) => pairs.push([name.toLowerCase(), String(value)]),
+    removeHeader: () => undefined,
+  };
+  createSecurityHeaders()({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return pairs;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createHealthState } from './health';
 import { createObservabilityInterceptor } from './interceptors/observability';
 import { createMetricsServer } from '@bookstore/metrics';
 import { createServerMetrics } from './observability/server-metrics';
+import { countUnknownMethods } from './observability/unknown-methods';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -76,12 +77,12 @@ export function createRecommendationServer(options: {
     interceptors: [createObservabilityInterceptor({ logger, metrics })],
   });
   server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
-  health.implementation.addToServer(server);
+  health.addToServer(server);
   if (config.enableReflection) createReflectionService().addToServer(server);
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
-  if (healthServer !== undefined) health.implementation.addToServer(healthServer);
+  if (healthServer !== undefined) health.addToServer(healthServer);
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,
@@ -98,6 +99,8 @@ export function createRecommendationServer(options: {
         healthServer === undefined
           ? undefined
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
+      countUnknownMethods(server, metrics, logger);
+      if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
       const metricsPort = await metricsServer.start();
       health.markReady();
       return { port, metricsPort, healthPort };

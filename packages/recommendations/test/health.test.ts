@@ -43,4 +43,23 @@ describe('grpc.health.v1.Health', () => {
       await server.close();
     }
   });
+
+  it('answers a Watch of an unknown name SERVICE_UNKNOWN and a Check NOT_FOUND without echoing the name', async () => {
+    const server = await startTestServer();
+    const health = createHealthClient(server.address);
+    const name = `unknown-${'x'.repeat(1000)}`;
+    const watch = health.watch(name);
+    watch.on('error', () => undefined);
+    try {
+      const first = await new Promise<{ status: string }>((resolve) => watch.once('data', resolve));
+      expect(first.status).toBe('SERVICE_UNKNOWN');
+      const error = (await health.check(name).catch((e: ServiceError) => e)) as ServiceError;
+      expect(error.code).toBe(Status.NOT_FOUND);
+      expect(error.details).not.toContain('xxxx');
+    } finally {
+      watch.cancel();
+      health.close();
+      await server.close();
+    }
+  });
 });

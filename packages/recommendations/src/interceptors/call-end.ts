@@ -26,22 +26,23 @@ export function statusWrittenBelow(call: ServerInterceptingCallInterface): Statu
 
 /**
  * Calls `onEnd` exactly once with the status the call ended with: the one the handler side sent
- * through the chain, or the one grpc-js wrote below it.
+ * through the chain, or the one grpc-js wrote below it (`below` true: the client's doing, such as
+ * an unparseable message or a bad `grpc-timeout`, or a reset).
  */
-export function trackCallEnd(call: ServerInterceptingCallInterface, onEnd: (code: Status) => void) {
+export function trackCallEnd(call: ServerInterceptingCallInterface, onEnd: (code: Status, below: boolean) => void) {
   let ended = false;
   return {
     /** For the responder's sendStatus. */
     statusSent(code: Status) {
       if (ended) return;
       ended = true;
-      onEnd(code);
+      onEnd(code, false);
     },
     /** For the listener's onCancel, which grpc-js also calls after every status. */
     cancelled() {
       if (ended) return;
       ended = true;
-      onEnd(statusWrittenBelow(call));
+      onEnd(statusWrittenBelow(call), true);
     },
   };
 }

@@ -23,9 +23,17 @@ const CLIENT_ERRORS = new Set<Status>([
   Status.UNIMPLEMENTED,
 ]);
 
-function levelFor(code: Status): 'info' | 'warn' | 'error' {
-  if (code === Status.OK || code === Status.CANCELLED) return 'info';
-  return CLIENT_ERRORS.has(code) ? 'warn' : 'error';
+/**
+ * OK at info. CANCELLED at debug: the client gave up, nothing for us to act on, and a client
+ * cancelling in a loop would otherwise flood the logs (one probe wrote 128 MB). Caller mistakes
+ * at warn, and so is an INTERNAL that grpc-js wrote below the interceptors: that is the client's
+ * unparseable message or malformed `grpc-timeout`, not our failure (ours come through the
+ * chain, logged with their stack by the handler adapter). The rest at error.
+ */
+function levelFor(code: Status, below: boolean): 'debug' | 'info' | 'warn' | 'error' {
+  if (code === Status.OK) return 'info';
+  if (code === Status.CANCELLED) return 'debug';
+  return CLIENT_ERRORS.has(code) || (below && code === Status.INTERNAL) ? 'warn' : 'error';
 }
 
 /**
@@ -35,7 +43,7 @@ function levelFor(code: Status): 'info' | 'warn' | 'error' {
  *   into the incoming metadata (handlers log it) and sent back in the response headers, or in
  *   the trailers of a trailers-only error.
  * - **Access log**: one JSON line per RPC when it ends: method, status code name, duration, peer
- *   and request id; client errors at warn, server errors at error; the request metadata at debug
+ *   and request id; at the level `levelFor` gives the code; the request metadata at debug
  *   level (the logger redacts credentials in it). Unexpected errors were already logged with
  *   their stack by the handler adapter.
  * - **Metrics**: go-grpc-prometheus' server metrics (started, handled by code, handling seconds,
@@ -63,10 +71,10 @@ export function createObservabilityInterceptor(options: { logger: Logger; metric
     let headersSent = false;
     let metadata: Record<string, unknown> | undefined;
 
-    const end = trackCallEnd(call, (code) => {
+    const end = trackCallEnd(call, (code, below) => {
       const seconds = (performance.now() - started) / 1000;
       counters.handled(code, seconds);
-      const level = levelFor(code);
+      const level = levelFor(code, below);
       if (!logger.isLevelEnabled(level)) return;
       const durationMs = Math.round(seconds * 1_000_000) / 1000;
       logger[level](

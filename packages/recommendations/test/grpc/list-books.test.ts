@@ -37,6 +37,7 @@ describe('ListBooks over gRPC', () => {
     let produced = 0;
     const book: CatalogBook = { id: 1, title: 'T', author: 'A', category: BookCategory.BOOK_CATEGORY_MYSTERY };
     const server = await startTestServer({
+      env: { LOG_LEVEL: 'debug' }, // CANCELLED is logged at debug
       recommender: {
         recommend: () => [],
         *listBooks() {

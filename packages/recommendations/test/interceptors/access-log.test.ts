@@ -5,9 +5,11 @@ import { createRecommender } from '../../src/domain/recommender';
 import { createCatalog } from '../../src/domain/catalog';
 import { BOOKS } from '../../src/domain/books';
 import { recommend, rejectionOf } from '../support/calls';
+import { createRawClient } from '../support/raw-client';
 import { startTestServer } from '../support/test-server';
 
 const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
+const RECOMMEND = '/bookstore.recommendations.v1.RecommendationService/Recommend';
 
 describe('the access log', () => {
   it('writes method, code name, duration, peer and request id; client errors at warn', async () => {
@@ -81,6 +83,38 @@ describe('the access log', () => {
         /grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="DeadlineExceeded"\} 1/,
       );
     } finally {
+      await server.close();
+    }
+  });
+
+  it('logs a cancelled call at debug and a client-caused INTERNAL (unparseable message) at warn', async () => {
+    const real = createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
+    const server = await startTestServer({
+      env: { LOG_LEVEL: 'debug' },
+      recommender: {
+        ...real,
+        recommend: async (query) => {
+          await sleep(300);
+          return real.recommend(query);
+        },
+      },
+    });
+    const raw = createRawClient(server.address);
+    try {
+      // Field 1 as a length-delimited field that runs past the end: not a RecommendRequest.
+      const { error } = await raw.unary(RECOMMEND, Buffer.from([0x0a, 0x05, 0x01]));
+      expect(error?.code).toBe(Status.INTERNAL);
+      const call = server.client.recommend({ userId: 1, category: MYSTERY, maxResults: 1 }, () => undefined);
+      await sleep(50);
+      call.cancel();
+      await sleep(400);
+      const lines = server.logs.filter((l) => l.msg === 'rpc finished');
+      expect(lines).toEqual([
+        expect.objectContaining({ code: 'INTERNAL', level: 40 }),
+        expect.objectContaining({ code: 'CANCELLED', level: 20 }),
+      ]);
+    } finally {
+      raw.close();
       await server.close();
     }
   });

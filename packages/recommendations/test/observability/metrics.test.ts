@@ -46,6 +46,19 @@ describe('Prometheus metrics at /metrics', () => {
     expect(sampleValue(text, 'grpc_server_msg_received_total', stream)).toBe(1);
   });
 
+  it('counts calls to unknown methods as UNIMPLEMENTED under the label "unknown", whatever the path', async () => {
+    const raw = createRawClient(server.address);
+    for (const path of ['/nope.Service/Method', `/${SERVICE}/NoSuchMethod`, '/x/y']) {
+      expect((await raw.unary(path, Buffer.alloc(0))).error?.code).toBe(12);
+    }
+    raw.close();
+    const text = await server.metrics();
+    const labels = { grpc_type: 'unknown', grpc_service: 'unknown', grpc_method: 'unknown' };
+    expect(sampleValue(text, 'grpc_server_handled_total', { ...labels, grpc_code: 'Unimplemented' })).toBe(3);
+    expect(sampleValue(text, 'grpc_server_started_total', labels)).toBe(3);
+    expect(text).not.toMatch(/NoSuchMethod|nope/);
+  });
+
   it('includes the default Node process metrics', async () => {
     const text = await server.metrics();
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);

@@ -1,0 +1,104 @@
+import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/metrics';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually, imageEnv, openFds, rssMb, watchRss } from './support/hostile';
+import { startService, type ServiceProcess } from './support/processes';
+
+const WATCH = '/grpc.health.v1.Health/Watch';
+const identity = (bytes: Buffer) => bytes;
+
+jest.setTimeout(60_000);
+
+/** A HealthCheckRequest for `name`, encoded by hand (field 1, length-delimited). */
+function healthRequest(name: string): Buffer {
+  const bytes = Buffer.from(name, 'latin1');
+  const length: number[] = [];
+  for (let n = bytes.length; ; n >>>= 7) {
+    if (n < 0x80) {
+      length.push(n);
+      break;
+    }
+    length.push((n & 0x7f) | 0x80);
+  }
+  return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
+}
+
+async function heapUsedMb(service: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  return (sampleValue(text, 'nodejs_heap_size_used_bytes') ?? Number.NaN) / 1024 / 1024;
+}
+
+describe('recommendations under hostile clients, as shipped (issue 18)', () => {
+  let service: ServiceProcess;
+  let pid: number;
+  let user: RecommendationServiceClient;
+
+  beforeAll(async () => {
+    service = await startService('recommendations', imageEnv('recommendations'));
+    pid = service.child.pid as number;
+    user = new RecommendationServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
+    expect(await userProblem()).toBe('');
+  });
+  afterAll(async () => {
+    user.close();
+    await service.stop();
+  });
+
+  /** A Recommend call within the marketplace's 300 ms deadline, on the user's long-lived channel. */
+  function userProblem(): Promise<string> {
+    return new Promise((resolve) =>
+      user.recommend(
+        { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
+        new Metadata(),
+        { deadline: Date.now() + 300 },
+        (error, response) =>
+          resolve(error ? `Recommend: ${error.message}` : response.recommendations.length === 3 ? '' : 'wrong answer'),
+      ),
+    );
+  }
+
+  it('2 × 2,000 Watch calls for unique 30–60 KB service names, cancelled: the names are not kept', async () => {
+    const address = `127.0.0.1:${service.port}`;
+    const clients = Array.from({ length: 10 }, () => new Client(address, credentials.createInsecure()));
+    const watchOnce = (client: Client, name: string) =>
+      new Promise<void>((resolve) => {
+        const call = client.makeServerStreamRequest(WATCH, identity, identity, healthRequest(name), new Metadata());
+        call.once('data', () => call.cancel());
+        call.on('error', () => undefined);
+        call.on('status', () => resolve());
+      });
+    /** `count` watches, 10 at a time, each for a name never used before. */
+    const attack = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i += clients.length) {
+        await Promise.all(
+          clients.map((client, j) => watchOnce(client, `${i + j}:${'x'.repeat(30_000 + ((i + j) % 30) * 1000)}`)),
+        );
+      }
+    };
+    await attack(0, 200); // warm-up
+    await sleep(1000);
+    const before = { rss: rssMb(pid), heap: await heapUsedMb(service), fds: openFds(pid) };
+    const rss = watchRss(pid);
+    await attack(1_000_000, 2000);
+    const during = await userProblem();
+    await sleep(1000);
+    const firstRound = { rss: rssMb(pid), heap: await heapUsedMb(service) };
+    await attack(2_000_000, 2000);
+    for (const client of clients) client.close();
+    await sleep(2000);
+    rss.stop();
+    const after = { rss: rssMb(pid), heap: await heapUsedMb(service), fds: openFds(pid), user: await userProblem() };
+    process.stdout.write(`watch names: ${JSON.stringify({ before, peak: rss.peak(), during, firstRound, after })}\n`);
+    expect(during).toBe('');
+    expect(after.user).toBe('');
+    // The names (2,000 × 45 KB = 90 MB a round) are not kept: before the fix the heap held
+    // 112 MB after one round and 197 MB after two. The margin is for garbage not yet collected.
+    expect(firstRound.heap).toBeLessThan(before.heap + 30);
+    expect(after.heap).toBeLessThan(before.heap + 30);
+    // RSS is reported, not asserted: on Node 24 it grows with call volume although the heap does
+    // not (104 -> 136..198 -> 134..204 MB over these rounds, varying run to run), the RSS growth
+    // investigated separately (docs/reliability.md, hostile clients).
+    expect(await eventually(() => openFds(pid) <= before.fds + 2, 5000)).toBe(true);
+  });
+});

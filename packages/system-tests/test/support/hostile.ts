@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'node-html-parser';
+
+/**
+ * The environment the service's image sets (the `ENV` lines of its Dockerfile), so the process
+ * runs as shipped, not as a bare `node dist/main.js`.
+ */
+export function imageEnv(service: 'recommendations' | 'marketplace'): Record<string, string> {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', `Dockerfile.${service}`), 'utf8');
+  const env: Record<string, string> = {};
+  for (const line of dockerfile.split('\n').filter((l) => l.startsWith('ENV '))) {
+    for (const pair of line.slice(4).trim().split(/\s+/)) {
+      const [name, value] = pair.split('=');
+      if (name && value !== undefined) env[name] = value;
+    }
+  }
+  if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);
+  return env;
+}
+
+/** Resident memory of a process, in MB, as the kernel (and a pod's memory limit) counts it. */
+export const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+/** Open file descriptors of a process (sockets, files, pipes). */
+export const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+
+/** Samples RSS every 50 ms until stopped; `peak()` is the highest value seen. */
+export function watchRss(pid: number) {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
+  return {
+    peak: () => Math.max(peak, rssMb(pid)),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * Opens `count` TCP connections to 127.0.0.1:port (errors swallowed: the server may refuse them).
+ * They read and discard what the server sends, so a close by the server is seen; pause one to
+ * play a client that does not read.
+ */
+export async function openConnections(port: number, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => undefined);
+    socket.resume();
+    sockets.push(socket);
+    if (i % 100 === 99) await sleep(1);
+  }
+  await Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise<void>((resolve) =>
+          s.connecting ? s.once('connect', resolve).once('close', () => resolve()) : resolve(),
+        ),
+    ),
+  );
+  return sockets;
+}
+
+/** Resets every socket (RST, not FIN), as an attacker that vanishes would. */
+export function resetAll(sockets: readonly Socket[]): void {
+  for (const socket of sockets) if (!socket.destroyed) socket.resetAndDestroy();
+}
+
+/** How many of the sockets the server has closed. */
+export const closedCount = (sockets: readonly Socket[]) =>
+  sockets.filter((s) => s.destroyed || s.readyState === 'closed').length;
+
+/** GET on a new connection of its own (no pooled keep-alive socket), within `ms`. */
+function freshGet(url: string, ms: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent: false, timeout: ms }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${ms} ms`)));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * What a new user needs from the marketplace, each on a new connection: `/healthz` within 1 s
+ * and a whole page (its 3 books) within 2 s. Resolves with what went wrong, or '' when served.
+ */
+export async function normalClientProblem(port: number): Promise<string> {
+  try {
+    const health = await freshGet(`http://127.0.0.1:${port}/healthz`, 1000);
+    if (health.status !== 200) return `/healthz answered ${health.status}`;
+    const page = await freshGet(`http://127.0.0.1:${port}/?category=mystery`, 2000);
+    const books = parse(page.body).querySelectorAll('main li.book').length;
+    return page.status === 200 && books === 3 ? '' : `page ${page.status} with ${books} books`;
+  } catch (error) {
+    return `failed: ${(error as Error).message}`;
+  }
+}
+
+/** Polls until `check` returns true or `ms` pass; returns the last result. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await sleep(200);
+  }
+  return check();
+}
