@@ -11,7 +11,7 @@ const PROMETHEUS_SERIES = ['up'];
 
 /** Sample names a /metrics page exposes, from its `# TYPE` lines (histograms as _bucket/_sum/_count). */
 function exposedNames(text: string): string[] {
-  return [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+  return [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name = '', type]) =>
     type === 'histogram' || type === 'summary' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
   );
 }
