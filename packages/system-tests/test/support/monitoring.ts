@@ -90,3 +90,11 @@ export function selectedMetrics(expr: string): { names: string[]; errors: string
   } while (cursor.next());
   return { names: [...names], errors };
 }
+
+/** The groups with every `for` replaced by `duration`: alerts observable within a test's time. */
+export function withFor(groups: RuleGroup[], duration: string): RuleGroup[] {
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => (r.for === undefined ? r : { ...r, for: duration })),
+  }));
+}
