@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ unit: build ## Only the jest suites of every package
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test
 
+test-fresh: ## make test and make run on a fresh clone of HEAD in a new container of the images' Node (needs Docker)
+	scripts/test-fresh.sh
+
 soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (make test runs 60 s)
 	cd packages/system-tests && SOAK_SECONDS=600 ../../$(PNPM) exec jest test/soak.test.ts --verbose=false
 
@@ -69,19 +72,22 @@ bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a ta
 	node bench/run.js
 
 images: ## Build bookstore/recommendations:$(TAG) and bookstore/marketplace:$(TAG) (legacy builder)
+	scripts/ensure-docker.sh
 	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.recommendations -t bookstore/recommendations:$(TAG) .
 	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.marketplace -t bookstore/marketplace:$(TAG) .
 
 up: images ## Run the local stack: 3 recommendations replicas, the marketplace on :5000
+	scripts/ensure-docker.sh --compose
 	TAG=$(TAG) docker-compose -p bookstore up -d --no-build --scale recommendations=3
 
 down: ## Stop the local stack
+	scripts/ensure-docker.sh --compose
 	docker-compose -p bookstore down -v --remove-orphans
 
 e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after
 	TAG=$(TAG) scripts/e2e.sh
 
-screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
+screenshot: system-deps build ## Refresh docs/screenshots/homepage.png from the browser test
 	cd packages/marketplace && SCREENSHOT=1 ../../$(PNPM) exec jest test/browser -t homepage
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000

@@ -4,18 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=${E2E_PROJECT:-bookstore-e2e}
-NODE_IMAGE=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile.recommendations)
-STAND_IN="$(cd .. && pwd)/shared/tools/stand-in-node-image.sh"
-
-# A Docker engine and the base image: Docker Hub is out of reach here, so where either is missing
-# the shared stand-in script starts dockerd and builds a local image under the official tag.
-if ! docker info >/dev/null 2>&1 || ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
-  [ -x "$STAND_IN" ] || [ -f "$STAND_IN" ] || { echo "no Docker engine or $NODE_IMAGE, and no $STAND_IN" >&2; exit 1; }
-  bash "$STAND_IN" "$NODE_IMAGE"
-fi
-if ! command -v docker-compose >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
-fi
+scripts/ensure-docker.sh --compose
 
 compose() { docker-compose -p "$PROJECT" -f compose.yaml "$@"; }
 cleanup() {
@@ -38,4 +27,4 @@ done
 [ "$healthy" -eq 4 ] || { echo "only $healthy of 4 containers became healthy" >&2; exit 1; }
 
 E2E_PROJECT="$PROJECT" E2E_BASE_URL="http://127.0.0.1:${MARKETPLACE_PORT:-5000}" \
-  .tools/node_modules/.bin/pnpm --filter @bookstore/system-tests exec jest -c jest.e2e.config.js
+  pnpm --filter @bookstore/system-tests exec jest -c jest.e2e.config.js

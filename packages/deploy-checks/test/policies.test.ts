@@ -7,6 +7,8 @@ const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
 const containerOf = (d: K8sObject) => d.spec.template.spec.containers[0];
 const portsOf = (d: K8sObject): { name: string; containerPort: number }[] => containerOf(d).ports;
 const SERVICES = ['recommendations', 'marketplace'];
+const PART_OF = { 'app.kubernetes.io/part-of': 'bookstore' };
+const podLabels = (name: string) => ({ 'app.kubernetes.io/name': name, ...PART_OF });
 
 /** A probe's port as a number, resolving named ports against the container. */
 function probePort(
@@ -147,10 +149,10 @@ describe('NetworkPolicies', () => {
       rule.ports?.some((p) => p.port === port),
     );
 
-  it('deny everything by default', () => {
+  it('deny everything by default to every bookstore pod (and only to those)', () => {
     expect(
       policies
-        .find((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress)
+        .find((p) => matches(p.spec.podSelector.matchLabels, PART_OF) && !p.spec.ingress && !p.spec.egress)
         ?.spec.policyTypes.sort(),
     ).toEqual(['Egress', 'Ingress']);
   });
@@ -158,20 +160,14 @@ describe('NetworkPolicies', () => {
   it('allow DNS, marketplace → recommendations on 50051, the public port, and metrics from monitoring', () => {
     expect(policies.some((p) => allows(p, 'egress', 53))).toBe(true);
     const egress = policies.find(
-      (p) =>
-        matches(p.spec.podSelector.matchLabels ?? {}, { 'app.kubernetes.io/name': 'marketplace' }) &&
-        allows(p, 'egress', 50051),
+      (p) => matches(p.spec.podSelector.matchLabels ?? {}, podLabels('marketplace')) && allows(p, 'egress', 50051),
     );
-    expect(egress?.spec.egress[0].to[0].podSelector.matchLabels).toEqual({
-      'app.kubernetes.io/name': 'recommendations',
-    });
+    expect(egress?.spec.egress[0].to[0].podSelector.matchLabels).toEqual(podLabels('recommendations'));
     const ingress = policies.find(
       (p) =>
         p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'recommendations' && allows(p, 'ingress', 50051),
     );
-    expect(ingress?.spec.ingress[0].from[0].podSelector.matchLabels).toEqual({
-      'app.kubernetes.io/name': 'marketplace',
-    });
+    expect(ingress?.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(podLabels('marketplace'));
     expect(
       policies.some(
         (p) =>

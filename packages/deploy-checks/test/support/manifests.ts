@@ -11,7 +11,7 @@ export const K8S = join(ROOT, 'k8s');
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [key: string]: any;
 };
@@ -22,6 +22,29 @@ export function loadManifests(folder = K8S): K8sObject[] {
     .filter((f) => /\.ya?ml$/.test(f))
     .flatMap((f) => parseAllDocuments(readFileSync(join(folder, f), 'utf8')).map((d) => d.toJS() as K8sObject))
     .filter(Boolean);
+}
+
+export interface LoadedObject {
+  /** Path relative to the folder that was loaded, e.g. `network-policies.yaml` or `monitoring/rules.yaml`. */
+  file: string;
+  object: K8sObject;
+}
+
+/**
+ * Every object in every YAML or JSON file under `folder`, sub-folders included, in the lexical order
+ * kubectl applies them. A file that does not parse throws, naming the file: nothing is skipped.
+ */
+export function loadManifestTree(folder: string): LoadedObject[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .flatMap((file) =>
+      parseAllDocuments(readFileSync(join(folder, file), 'utf8')).map((document) => {
+        if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]?.message}`);
+        return { file, object: document.toJS() as K8sObject };
+      }),
+    )
+    .filter((loaded) => loaded.object !== null);
 }
 
 export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
