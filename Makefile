@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -92,6 +92,9 @@ screenshot: system-deps build ## Refresh docs/screenshots/homepage.png from the 
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000
 	node scripts/run-local.js
+
+dev: build ## Both services in watch mode: src/ or views/ change → rebuild + restart; proto/ → make generate
+	node scripts/dev.js
 
 clean: ## Remove build output and installed dependencies
 	rm -rf packages/*/dist node_modules packages/*/node_modules $(TOOLS)

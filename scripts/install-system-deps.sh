@@ -4,10 +4,11 @@
 #   python3-pkg-resources               grpc_tools.protoc imports it (a bare Debian lacks it)
 #   openssl                             CA and certificates made at run time by the TLS tests
 #   chromium                            the browser tests (driven by playwright-core)
+#   bsdutils                            `script`: a pseudo-terminal for the make run/dev log tests
 #   prometheus                          promtool (rule checks and unit tests) and the real-Prometheus test
 # Not root or no apt: says what is missing and fails, so no test is skipped silently.
 set -euo pipefail
-packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium prometheus "$@")
+packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium bsdutils prometheus "$@")
 
 missing=()
 for package in "${packages[@]}"; do

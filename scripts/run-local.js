@@ -1,6 +1,7 @@
 // `make run`: starts the built Recommendations and Marketplace together; Ctrl+C stops both.
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
+const { pipeServiceLogs } = require('./service-logs');
 
 const root = join(__dirname, '..');
 const recommendationsPort = process.env.RECOMMENDATIONS_PORT || '50051';
@@ -16,8 +17,9 @@ let stopping = false;
 const children = services.map(({ name, env }) => {
   const child = spawn(process.execPath, [join(root, 'packages', name, 'dist', 'main.js')], {
     env: { ...process.env, ...env },
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
   });
+  pipeServiceLogs(child.stdout);
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the bookstore`);
@@ -30,7 +32,7 @@ const children = services.map(({ name, env }) => {
 function stop(exitCode) {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : null))).then(() =>
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('close', r)) : null))).then(() =>
     process.exit(exitCode),
   );
 }

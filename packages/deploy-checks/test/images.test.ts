@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './support/manifests';
@@ -30,6 +30,16 @@ describe.each([
     expect(text).toMatch(/^ENV NODE_ENV=production$/m);
     expect(text).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     expect(text).toMatch(new RegExp(`^EXPOSE ${ports.join(' ')}$`, 'm'));
+  });
+
+  it('copies every workspace manifest before the frozen install (pnpm needs the whole workspace)', () => {
+    const manifests = readdirSync(join(ROOT, 'packages'))
+      .map((name) => `packages/${name}/package.json`)
+      .filter((path) => existsSync(join(ROOT, path)));
+    for (const path of [...manifests, 'bench/package.json']) {
+      expect(text).toContain(`COPY ${path} ${path.replace('package.json', '')}`);
+    }
+    expect(text.indexOf('COPY packages/cli/package.json')).toBeLessThan(text.indexOf('pnpm install'));
   });
 
   it('uses nothing the legacy builder lacks', () => {
