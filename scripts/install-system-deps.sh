@@ -5,9 +5,10 @@
 #   openssl                             CA and certificates made at run time by the TLS tests
 #   chromium                            the browser tests (driven by playwright-core)
 #   bsdutils                            `script`: a pseudo-terminal for the make run/dev log tests
+#   prometheus                          promtool (rule checks and unit tests) and the real-Prometheus test
 # Not root or no apt: says what is missing and fails, so no test is skipped silently.
 set -euo pipefail
-packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium bsdutils "$@")
+packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium bsdutils prometheus "$@")
 
 missing=()
 for package in "${packages[@]}"; do
@@ -22,5 +23,14 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   exit 1
 fi
 echo "installing ${missing[*]}"
+# Debian's prometheus starts a system-wide daemon on :9090 after install (where an init system
+# runs), which would take Recommendations' default metrics port. The tests start their own, so
+# service starts are refused during the install (policy-rc.d, honoured by invoke-rc.d and
+# deb-systemd-invoke) unless the machine already has a policy.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

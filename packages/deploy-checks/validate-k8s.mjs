@@ -2,6 +2,8 @@ import process from 'node:process';
 // Validates every Kubernetes object in the YAML files at the top of a folder, offline:
 //  1. against the upstream OpenAPI schemas compiled into kubernetes-models (types, required
 //     fields, formats, enums);
+//     The Prometheus Operator's kinds (PrometheusRule, PodMonitor) against the schemas of its CRDs,
+//     from @kubernetes-models/prometheus-operator;
 //  2. for unknown fields (kubectl's --validate=strict), walking each object with the field maps
 //     that @kubernetes/client-node generates from the same OpenAPI document.
 // Usage: node validate-k8s.mjs <folder>   Prints a JSON array: one entry per object, with errors.
@@ -46,8 +48,12 @@ async function unknownFields(value, typeName, path, errors) {
   }
 }
 
+/** The Prometheus Operator's CRDs (k8s/monitoring/), compiled from its own CRD schemas. */
+const OPERATOR_GROUP = 'monitoring.coreos.com';
+
 function modelPath(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [undefined, apiVersion];
+  if (group === OPERATOR_GROUP) return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
   return group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
 }
 

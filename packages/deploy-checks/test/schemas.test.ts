@@ -16,7 +16,7 @@ describe('k8s/ against the upstream Kubernetes schemas', () => {
       copyFileSync(join(K8S, 'recommendations.yaml'), join(scratch, 'recommendations.yaml'));
       const broken = readFileSync(join(scratch, 'recommendations.yaml'), 'utf8')
         .replace('imagePullPolicy: IfNotPresent', 'imagePullPolicyy: IfNotPresent')
-        .replace('replicas: 3', 'replicas: three')
+        .replace('revisionHistoryLimit: 5', 'revisionHistoryLimit: five')
         .replace('maxUnavailable: 1\n', 'maxUnavailable: 1\n  minReadySecond: 2\n');
       writeFileSync(join(scratch, 'recommendations.yaml'), broken);
       writeFileSync(join(scratch, 'extra.yaml'), 'apiVersion: v1\nkind: Sevice\nmetadata: { name: x }\n');
@@ -25,7 +25,7 @@ describe('k8s/ against the upstream Kubernetes schemas', () => {
         expect.arrayContaining([
           expect.stringContaining('unknown kind v1 Sevice'),
           expect.stringMatching(/imagePullPolicyy: unknown field/),
-          expect.stringMatching(/schema: .*replicas/),
+          expect.stringMatching(/schema: .*revisionHistoryLimit/),
           expect.stringMatching(/minReadySecond: unknown field/),
         ]),
       );

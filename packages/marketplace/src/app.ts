@@ -8,7 +8,7 @@ import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './connection-guards';
 import { registerErrorHandling } from './error-handling';
 import { registerHttpMetrics } from './observability/http-metrics';
-import type { MarketplaceMetrics } from './observability/marketplace-metrics';
+import { type MarketplaceMetrics, pageRecorder } from './observability/marketplace-metrics';
 import type { RecommendationsClient } from './recommendations-client';
 import { requestIdFrom } from './request-id';
 import { apiRoutes } from './routes/api';
@@ -89,8 +89,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await registerApiDocs(app);
   await app.register(healthRoutes, { isReady });
-  await app.register(homeRoutes, { recommendations: options.recommendations, secureCookie: config.cookieSecure });
-  await app.register(booksRoutes, { recommendations: options.recommendations });
+  const recordPage = pageRecorder(options.metrics);
+  await app.register(homeRoutes, {
+    recommendations: options.recommendations,
+    secureCookie: config.cookieSecure,
+    recordPage,
+  });
+  await app.register(booksRoutes, { recommendations: options.recommendations, recordPage });
   await app.register(apiRoutes, { recommendations: options.recommendations });
   return app;
 }

@@ -62,6 +62,29 @@ describe('marketplace metrics', () => {
       recommendations.close();
     }
   });
+
+  it('counts pages rendered complete and degraded, each outcome from 0', async () => {
+    const server = await startRecommendations();
+    const metrics = createMarketplaceMetrics();
+    const recommendations = createRecommendationsClient({ address: server.address, timeoutMs: 1000 });
+    const app = await buildApp({ config: loadConfig({}), logger: pino({ level: 'silent' }), recommendations, metrics });
+    try {
+      const before = await metrics.registry.metrics();
+      expect(sampleValue(before, 'marketplace_pages_rendered_total', { page: 'home', outcome: 'degraded' })).toBe(0);
+      for (const url of ['/', '/?category=self-help', '/books', '/?category=x', '/nope']) await app.inject(url);
+      await server.stop();
+      for (const url of ['/', '/books', '/']) await app.inject(url);
+
+      const text = await metrics.registry.metrics();
+      const pages = (page: string, outcome: string) =>
+        sampleValue(text, 'marketplace_pages_rendered_total', { page, outcome });
+      expect([pages('home', 'complete'), pages('home', 'degraded')]).toEqual([2, 2]);
+      expect([pages('books', 'complete'), pages('books', 'degraded')]).toEqual([1, 1]);
+    } finally {
+      await app.close();
+      recommendations.close();
+    }
+  });
 });
 
 describe('the access log', () => {

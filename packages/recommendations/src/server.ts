@@ -103,11 +103,13 @@ export function createRecommendationServer(options: {
       if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
       const metricsPort = await metricsServer.start();
       health.markReady();
+      metrics.setReady(true);
       return { port, metricsPort, healthPort };
     },
     stop() {
       stopping ??= (async () => {
         health.markDraining();
+        metrics.setReady(false);
         await shutDown(server, config.shutdownGraceMs);
         if (healthServer !== undefined) await shutDown(healthServer, 0);
         await metricsServer.stop();

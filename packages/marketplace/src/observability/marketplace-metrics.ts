@@ -8,6 +8,8 @@ export interface MarketplaceMetrics {
   readonly grpcClientHandled: Counter<'grpc_type' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
   readonly grpcClientHandlingSeconds: Histogram<'grpc_type' | 'grpc_service' | 'grpc_method'>;
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Pages rendered, `outcome` `complete` or `degraded` (without what Recommendations should add). */
+  readonly pagesRendered: Counter<'page' | 'outcome'>;
 }
 
 /** A registry of its own, so apps built in one test process do not share counters. */
@@ -43,5 +45,34 @@ export function createMarketplaceMetrics(): MarketplaceMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    pagesRendered: pagesRenderedCounter(registry),
   };
+}
+
+/**
+ * The homepage-quality SLI: a degraded page answers 200, so only this counter tells it from a
+ * whole one. Both outcomes start at 0 so a rate over them exists before the first degraded page.
+ */
+function pagesRenderedCounter(registry: Registry): Counter<'page' | 'outcome'> {
+  const counter = new Counter({
+    name: 'marketplace_pages_rendered_total',
+    help: 'Pages rendered, by page (home, books) and outcome (complete, or degraded: Recommendations failed).',
+    labelNames: ['page', 'outcome'],
+    registers: [registry],
+  });
+  for (const page of PAGES) for (const outcome of ['complete', 'degraded']) counter.inc({ page, outcome }, 0);
+  return counter;
+}
+
+/** The pages that call Recommendations and degrade without it. */
+export const PAGES = ['home', 'books'] as const;
+export type PageName = (typeof PAGES)[number];
+
+/** What a route calls once it knows whether its page is whole. */
+export type PageRecorder = (page: PageName, degraded: boolean) => void;
+
+/** Counts pages in `metrics`, or nowhere when the app runs without metrics. */
+export function pageRecorder(metrics: MarketplaceMetrics | undefined): PageRecorder {
+  if (metrics === undefined) return () => undefined;
+  return (page, degraded) => metrics.pagesRendered.inc({ page, outcome: degraded ? 'degraded' : 'complete' });
 }

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CATEGORIES } from '../categories';
+import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
 
 /** `GET /books`: the whole catalog, grouped by category, read from the ListBooks stream. */
-export const booksRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient }> = async (app, options) => {
+export const booksRoutes: FastifyPluginAsync<{
+  recommendations: RecommendationsClient;
+  recordPage: PageRecorder;
+}> = async (app, options) => {
   app.get(
     '/books',
     { schema: { querystring: { type: 'object', additionalProperties: false } } },
@@ -22,6 +26,7 @@ export const booksRoutes: FastifyPluginAsync<{ recommendations: RecommendationsC
         request.log.warn({ grpcCode: error.codeName }, 'catalog unavailable; page rendered without it');
         unavailable = true;
       }
+      options.recordPage('books', unavailable);
       return reply.type('text/html; charset=utf-8').viewAsync('books.hbs', {
         ...pageContext({ title: 'All books', current: 'books' }),
         groups,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CATEGORY_SLUGS, categoryBySlug, DEFAULT_CATEGORY } from '../categories';
+import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
 import { resolveUserId } from '../user-identity';
@@ -22,10 +23,11 @@ interface HomeQuery {
 export const HOMEPAGE_BOOKS = 3;
 
 /** `GET /`: recommendations for one category; without them when Recommendations fails. */
-export const homeRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient; secureCookie: boolean }> = async (
-  app,
-  options,
-) => {
+export const homeRoutes: FastifyPluginAsync<{
+  recommendations: RecommendationsClient;
+  secureCookie: boolean;
+  recordPage: PageRecorder;
+}> = async (app, options) => {
   app.get<{ Querystring: HomeQuery }>('/', { schema: { querystring } }, async (request, reply) => {
     const category = categoryBySlug(request.query.category) ?? DEFAULT_CATEGORY;
     const userId = resolveUserId(request, reply, { secureCookie: options.secureCookie });
@@ -41,6 +43,7 @@ export const homeRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCl
       request.log.warn({ grpcCode: error.codeName }, 'recommendations unavailable; page rendered without them');
       unavailable = true;
     }
+    options.recordPage('home', unavailable);
     return reply.type('text/html; charset=utf-8').viewAsync('home.hbs', {
       ...pageContext({ current: category }),
       heading: `${category.label} books you may like`,

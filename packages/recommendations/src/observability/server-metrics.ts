@@ -1,6 +1,6 @@
 import { DEFAULT_SECONDS_BUCKETS, goCodeName, type MethodLabels } from '@bookstore/metrics';
 import { type status as Status } from '@grpc/grpc-js';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the interceptor records for one method; resolved once per method, then reused. */
 export interface MethodMetrics {
@@ -14,6 +14,8 @@ export interface MethodMetrics {
 export interface ServerMetrics {
   readonly registry: Registry;
   forMethod(labels: MethodLabels): MethodMetrics;
+  /** Mirrors the `readiness` health status in `recommendations_ready` (1 SERVING, 0 not). */
+  setReady(ready: boolean): void;
 }
 
 /** Counts not yet added to their prom-client counter; see createServerMetrics. */
@@ -83,8 +85,16 @@ export function createServerMetrics(): ServerMetrics {
     'received',
   );
   perMethodCounter('grpc_server_msg_sent_total', 'Total number of gRPC stream messages sent by the server.', 'sent');
+  // Readiness as Prometheus sees it (the "replica not ready" alert), without kube-state-metrics.
+  const ready = new Gauge({
+    name: 'recommendations_ready',
+    help: '1 while the readiness health status is SERVING, 0 before start-up ends and while draining.',
+    registers: [registry],
+  });
+  ready.set(0);
   return {
     registry,
+    setReady: (serving) => ready.set(serving ? 1 : 0),
     forMethod(labels) {
       const counts: Pending = { labels, started: 0, received: 0, sent: 0, handled: new Map() };
       pending.push(counts);

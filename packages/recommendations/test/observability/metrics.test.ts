@@ -1,6 +1,7 @@
 import { BookCategory } from '@bookstore/contracts';
 import { sampleValue } from '@bookstore/metrics';
 import { BOOKS } from '../../src/domain/books';
+import { createServerMetrics } from '../../src/observability/server-metrics';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -66,7 +67,23 @@ describe('Prometheus metrics at /metrics', () => {
     expect(text).toContain('# TYPE grpc_server_handling_seconds histogram');
   });
 
+  it('reports readiness: 1 once started', async () => {
+    expect(sampleValue(await server.metrics(), 'recommendations_ready', {})).toBe(1);
+  });
+
   it('answers 404 off /metrics', async () => {
     expect((await fetch(`http://127.0.0.1:${server.ports.metricsPort}/other`)).status).toBe(404);
+  });
+});
+
+describe('the readiness gauge', () => {
+  it('is 0 until the server is ready and again once it drains', async () => {
+    const metrics = createServerMetrics();
+    const ready = async () => sampleValue(await metrics.registry.metrics(), 'recommendations_ready', {});
+    expect(await ready()).toBe(0);
+    metrics.setReady(true);
+    expect(await ready()).toBe(1);
+    metrics.setReady(false);
+    expect(await ready()).toBe(0);
   });
 });
