@@ -23,7 +23,10 @@ export function createClientErrorAnswers() {
 
   function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    if (socket.writable) {
+    // Not while an earlier pipelined response is still going out on this socket: the raw bytes
+    // would land inside its body (Node's own handler makes the same check).
+    const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && answering?.headersSent !== true) {
       const status = statusFor(error.code);
       const body = `${STATUS_CODES[status] ?? 'Bad Request'}\n`;
       socket.write(

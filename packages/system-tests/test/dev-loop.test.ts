@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { copyOfServices, REPO } from './support/dev-copy';
-import { freePort, watchOutput } from './support/terminal';
+import { freePort, killGroup, watchOutput } from './support/terminal';
 
 async function mysteryTitles(port: number): Promise<string[]> {
   const client = new RecommendationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
@@ -94,7 +94,7 @@ describe('make dev (scripts/dev.js) on a copy of the services sources', () => {
       expect(await run.exited).toBe(0);
       for (const pid of [...pids, ...webPids]) expect(isRunning(pid)).toBe(false);
     } finally {
-      if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL');
+      killGroup(dev); // also when dev.js itself died: its compilers and services share the group
       rmSync(root, { recursive: true, force: true });
     }
   }, 180_000);

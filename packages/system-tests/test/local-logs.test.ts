@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { copyOfServices } from './support/dev-copy';
-import { freePort, runInTerminal, watchOutput } from './support/terminal';
+import { freePort, killGroup, runInTerminal, watchOutput } from './support/terminal';
 
 const RUN_LOCAL = join(__dirname, '..', '..', '..', 'scripts', 'run-local.js');
 const DEV = join(__dirname, '..', '..', '..', 'scripts', 'dev.js');
@@ -20,6 +20,7 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
     const child = spawn(process.execPath, [RUN_LOCAL], {
       env: { PATH: process.env.PATH ?? '', ...(await localEnv()) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: the finally below kills the services with it
     });
     const run = watchOutput(child);
     try {
@@ -36,7 +37,7 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
       expect(new Set(names)).toEqual(new Set(['recommendations', 'marketplace']));
       expect(run.output()).not.toContain(ESC);
     } finally {
-      child.kill('SIGKILL');
+      killGroup(child);
     }
   });
 
@@ -45,6 +46,7 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
     const child = spawn(process.execPath, [RUN_LOCAL], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
     });
     const exited = once(child, 'close');
     try {
@@ -61,7 +63,7 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
       expect(code).toBe(0);
       for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     } finally {
-      child.kill('SIGKILL');
+      killGroup(child);
     }
   });
 

@@ -61,6 +61,23 @@ describe('the JSON API', () => {
     expect(ui.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[^"']*\.(js|css)/);
     expect((await t.app.inject('/docs/static/swagger-ui.css')).statusCode).toBe(200);
   });
+
+  it('serves every Swagger UI asset URL from the copy in memory, whatever its query or encoding', async () => {
+    const plain = await t.app.inject('/docs/static/swagger-ui-bundle.js');
+    expect(plain.statusCode).toBe(200);
+    // The memory copy says cache-control public; the disk-streaming route it replaces does not.
+    expect(plain.headers['cache-control']).toBe('public, max-age=3600');
+    for (const url of ['/docs/static/swagger-ui-bundle.js?x=1', '/docs/static/swagger-ui-bundle%2Ejs']) {
+      const response = await t.app.inject(url);
+      expect([url, response.statusCode, response.headers['cache-control']]).toEqual([url, 200, 'public, max-age=3600']);
+      expect(response.rawPayload.equals(plain.rawPayload)).toBe(true);
+    }
+    for (const url of ['/docs/static/not-there.js', '/docs/static/../package.json']) {
+      expect([url, (await t.app.inject(url)).statusCode]).toEqual([url, 404]);
+    }
+    // A malformed escape never reaches a route: the router answers 400 (createClientErrorAnswers).
+    expect((await t.app.inject('/docs/static/%E0%A4%A')).statusCode).toBe(400);
+  });
 });
 
 describe('the JSON API when Recommendations is down', () => {

@@ -1,7 +1,6 @@
 import { BookCategory } from '@bookstore/contracts';
 import { sampleValue } from '@bookstore/metrics';
 import { BOOKS } from '../../src/domain/books';
-import { createServerMetrics } from '../../src/observability/server-metrics';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -77,13 +76,38 @@ describe('Prometheus metrics at /metrics', () => {
 });
 
 describe('the readiness gauge', () => {
-  it('is 0 until the server is ready and again once it drains', async () => {
-    const metrics = createServerMetrics();
-    const ready = async () => sampleValue(await metrics.registry.metrics(), 'recommendations_ready', {});
-    expect(await ready()).toBe(0);
-    metrics.setReady(true);
-    expect(await ready()).toBe(1);
-    metrics.setReady(false);
-    expect(await ready()).toBe(0);
+  it('drops to 0 as soon as a real server starts draining, while an in-flight call holds it open', async () => {
+    let release = () => {};
+    let reached = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inHandler = new Promise<void>((resolve) => (reached = resolve));
+    const server = await startTestServer({
+      recommender: {
+        recommend: async () => {
+          reached();
+          await held;
+          return [];
+        },
+        listBooks: () => [],
+      },
+    });
+    const ready = async () => sampleValue(await server.metrics(), 'recommendations_ready', {});
+    try {
+      expect(await ready()).toBe(1);
+      const inFlight = recommend(server.client, {
+        userId: 1,
+        category: BookCategory.BOOK_CATEGORY_MYSTERY,
+        maxResults: 1,
+      });
+      await inHandler;
+      const stopped = server.stop();
+      expect(await ready()).toBe(0);
+      release();
+      await inFlight;
+      await stopped;
+    } finally {
+      release();
+      await server.close();
+    }
   });
 });

@@ -70,3 +70,12 @@ export function watchOutput(child: ChildProcess, interrupt: () => void = () => c
       }),
   } satisfies TerminalProcess;
 }
+
+/** SIGKILL to a child spawned `detached` and everything in its process group; gone already is fine. */
+export function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // ESRCH: the group has already exited.
+  }
+}
