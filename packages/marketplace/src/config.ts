@@ -1,4 +1,5 @@
 import { createEnvReader } from '@bookstore/env-config';
+import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,8 @@ export interface MarketplaceConfig {
    * count, or a list of addresses/CIDRs. Rate limiting keys on that address.
    */
   readonly trustProxy: boolean | number | string[];
+  /** TLS (and mutual TLS) to Recommendations; undefined = plaintext. */
+  readonly recommendationsTls: RecommendationsTlsConfig | undefined;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -53,6 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     rateLimitMax: read.integer('RATE_LIMIT_MAX', 0, { min: 0, max: 1_000_000 }),
     rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
+    recommendationsTls: readRecommendationsTls(read),
   };
   read.finish();
   return Object.freeze(config);
