@@ -36,7 +36,7 @@ export function readRecommendationsTls(read: EnvReader): RecommendationsTlsConfi
   if (pairBroken || (caFile === undefined && set.length > 0)) {
     read.problem(
       `TLS to Recommendations needs ${CA} (which turns it on), optionally ${CERT} and ${KEY} together ` +
-        `(mutual TLS) and ${NAME}; got only ${set.join(', ')}`,
+        `(mutual TLS) and ${NAME}; set now: ${set.join(', ')}`,
     );
     return undefined;
   }
