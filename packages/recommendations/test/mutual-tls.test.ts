@@ -139,7 +139,7 @@ describe('mutual TLS: caller identity and refusals', () => {
   });
 
   it('refuses to start with TLS_ALLOWED_CLIENTS but no client CA', async () => {
-    const { TLS_CERT_FILE, TLS_KEY_FILE } = env;
+    const { TLS_CERT_FILE = '', TLS_KEY_FILE = '' } = env;
     await expect(
       startTestServer({ env: { TLS_CERT_FILE, TLS_KEY_FILE, TLS_ALLOWED_CLIENTS: 'marketplace' } }),
     ).rejects.toThrow('TLS_ALLOWED_CLIENTS needs TLS_CLIENT_CA_FILE');
