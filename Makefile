@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: certs tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -84,8 +84,13 @@ e2e: build ## Images + compose stack with 3 replicas + checks through :5000, tor
 screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
 	cd packages/marketplace && SCREENSHOT=1 ../../$(PNPM) exec jest test/browser -t homepage
 
-run: build ## Install, build and start both services; the homepage is at http://localhost:5000
-	node scripts/run-local.js
+run: build ## Install, build and start both services; the homepage is at http://localhost:5000 (TLS=mtls: mutual TLS)
+	@if [ -n "$(TLS)" ] && [ ! -f certs/ca.crt ]; then node scripts/make-certs.js certs; fi
+	TLS=$(TLS) node scripts/run-local.js
+
+certs: install ## Development CA, Recommendations server and Marketplace client certificates into certs/ (ignored)
+	$(PNPM) --filter @bookstore/dev-certificates build
+	node scripts/make-certs.js certs
 
 clean: ## Remove build output and installed dependencies
 	rm -rf packages/*/dist node_modules packages/*/node_modules $(TOOLS)
