@@ -48,6 +48,8 @@ async function unknownFields(value, typeName, path, errors) {
 
 function modelPath(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [undefined, apiVersion];
+  // cert-manager's CRDs (k8s/mtls/): their published schemas, from @kubernetes-models/cert-manager.
+  if (group === 'cert-manager.io') return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
   return group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
 }
 
