@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: certs tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: certs up-mtls down-mtls tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -78,7 +78,14 @@ up: images ## Run the local stack: 3 recommendations replicas, the marketplace o
 down: ## Stop the local stack
 	docker-compose -p bookstore down -v --remove-orphans
 
-e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after
+up-mtls: images ## The local stack with mutual TLS between the services (compose.mtls.yaml, certificates from make certs)
+	@[ -f certs/ca.crt ] || $(MAKE) certs
+	TAG=$(TAG) docker-compose -p bookstore -f compose.yaml -f compose.mtls.yaml up -d --no-build --scale recommendations=3
+
+down-mtls: ## Stop the mutual TLS stack
+	docker-compose -p bookstore -f compose.yaml -f compose.mtls.yaml down -v --remove-orphans
+
+e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after; then the same with mutual TLS
 	TAG=$(TAG) scripts/e2e.sh
 
 screenshot: build ## Refresh docs/screenshots/homepage.png from the browser test
