@@ -7,7 +7,7 @@ import type {
   ServerWritableStream,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { callerIdentity } from './caller-identity';
+import { callerOf } from './caller-identity';
 import { mapError, toServiceError } from './status-mapping';
 
 /** What a handler may know about its call, without touching grpc-js. */
@@ -33,7 +33,7 @@ function contextOf(call: AnyCall): CallContext & { release(): void } {
   return {
     metadata: call.metadata,
     get caller() {
-      return callerIdentity(call.getAuthContext());
+      return callerOf(call);
     },
     get signal() {
       if (controller === undefined) {

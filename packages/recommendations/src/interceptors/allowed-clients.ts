@@ -1,5 +1,5 @@
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
-import { callerIdentity } from '../grpc/caller-identity';
+import { callerOf } from '../grpc/caller-identity';
 
 /**
  * `TLS_ALLOWED_CLIENTS`: "signed by our CA" is often wider than "allowed to call this service".
@@ -13,7 +13,7 @@ export function createAllowedClientsInterceptor(allowed: readonly string[]): Ser
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, nextMetadata) => {
-            const caller = callerIdentity(call.getAuthContext());
+            const caller = callerOf(call);
             if (caller !== undefined && names.has(caller)) {
               nextMetadata(metadata);
               return;

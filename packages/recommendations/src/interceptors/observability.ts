@@ -2,7 +2,7 @@ import { methodLabels } from '@bookstore/metrics';
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { callerIdentity } from '../grpc/caller-identity';
+import { callerOf } from '../grpc/caller-identity';
 import type { MethodMetrics, ServerMetrics } from '../observability/server-metrics';
 import { trackCallEnd } from './call-end';
 
@@ -90,7 +90,7 @@ export function createObservabilityInterceptor(options: {
             const sent = incoming.get(REQUEST_ID_KEY)[0];
             requestId = typeof sent === 'string' && ACCEPTABLE_ID.test(sent) ? sent : randomUUID();
             incoming.set(REQUEST_ID_KEY, requestId);
-            if (identifyCallers) caller = callerIdentity(call.getAuthContext());
+            if (identifyCallers) caller = callerOf(call);
             if (debug()) metadata = incoming.getMap();
             nextMetadata(incoming);
           },

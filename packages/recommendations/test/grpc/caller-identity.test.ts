@@ -1,10 +1,10 @@
 import { BookCategory, RecommendationServiceClient, RecommendationServiceService } from '@bookstore/contracts';
 import { createTestPki } from '@bookstore/dev-certificates';
-import { credentials, Server } from '@grpc/grpc-js';
+import { credentials, Server, ServerInterceptingCall } from '@grpc/grpc-js';
 import pino from 'pino';
 import type { PeerCertificate } from 'node:tls';
 import { createServerCredentials } from '../../src/credentials';
-import { callerIdentity } from '../../src/grpc/caller-identity';
+import { callerIdentity, sessionOf } from '../../src/grpc/caller-identity';
 import { createHandlerAdapters } from '../../src/grpc/handler-adapters';
 import { recommend } from '../support/calls';
 
@@ -15,7 +15,16 @@ describe('the caller identity handlers can read', () => {
     const serverCert = await ca.issue({ commonName: 'recommendations', usage: 'server', altNames: ['localhost'] });
     const client = await ca.issue({ commonName: 'marketplace', usage: 'client' });
     const { unary } = createHandlerAdapters(pino({ level: 'silent' }));
-    const server = new Server();
+    // The per-connection cache keys on the HTTP/2 session under the call; it must be found.
+    const sessionsFound: boolean[] = [];
+    const server = new Server({
+      interceptors: [
+        (_method, call) => {
+          sessionsFound.push(sessionOf(call) !== undefined);
+          return new ServerInterceptingCall(call);
+        },
+      ],
+    });
     server.addService(RecommendationServiceService, {
       recommend: unary((_request, context) => ({ recommendations: [{ id: 1, title: context.caller ?? 'nobody' }] })),
       listBooks: () => undefined,
@@ -42,6 +51,9 @@ describe('the caller identity handlers can read', () => {
         maxResults: 1,
       });
       expect(response.recommendations[0]?.title).toBe('marketplace');
+      const again = await recommend(stub, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 });
+      expect(again.recommendations[0]?.title).toBe('marketplace');
+      expect(sessionsFound).toEqual([true, true]);
     } finally {
       stub.close();
       server.forceShutdown();
