@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: certs up-mtls down-mtls tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
+.PHONY: certs up-mtls down-mtls bench-mtls tools soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,10 @@ audit: install ## pnpm audit --audit-level high (needs a registry that serves th
 bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json
 	scripts/install-system-deps.sh nghttp2-client wrk
 	node bench/run.js
+
+bench-mtls: build ## Homepage pages/s with plaintext and with mutual TLS between the services (needs wrk)
+	scripts/install-system-deps.sh wrk
+	node bench/mtls.js
 
 images: ## Build bookstore/recommendations:$(TAG) and bookstore/marketplace:$(TAG) (legacy builder)
 	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.recommendations -t bookstore/recommendations:$(TAG) .
