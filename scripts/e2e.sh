@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make e2e`: builds both images, runs the compose stack with 3 recommendations replicas, waits
-# for health, runs packages/system-tests/e2e against it, and tears everything down (also on failure).
+# for health, runs packages/system-tests/e2e against it, and tears everything down (also on failure);
+# then the same with mutual TLS between the services (compose.mtls.yaml, certificates from make certs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=${E2E_PROJECT:-bookstore-e2e}
