@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
+.PHONY: certs up-mtls down-mtls bench-mtls tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a ta
 	scripts/install-system-deps.sh nghttp2-client wrk
 	node bench/run.js
 
+bench-mtls: build ## Homepage pages/s with plaintext and with mutual TLS between the services (needs wrk)
+	scripts/install-system-deps.sh wrk
+	node bench/mtls.js
+
 images: ## Build bookstore/recommendations:$(TAG) and bookstore/marketplace:$(TAG) (legacy builder)
 	scripts/ensure-docker.sh
 	docker build --build-arg PNPM_VERSION=$(PNPM_VERSION) -f Dockerfile.recommendations -t bookstore/recommendations:$(TAG) .
@@ -84,14 +88,28 @@ down: ## Stop the local stack
 	scripts/ensure-docker.sh --compose
 	docker-compose -p bookstore down -v --remove-orphans
 
-e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after
+up-mtls: images ## The local stack with mutual TLS between the services (compose.mtls.yaml, certificates from make certs)
+	@[ -f certs/ca.crt ] || $(MAKE) certs
+	scripts/ensure-docker.sh --compose
+	TAG=$(TAG) docker-compose -p bookstore -f compose.yaml -f compose.mtls.yaml up -d --no-build --scale recommendations=3
+
+down-mtls: ## Stop the mutual TLS stack
+	scripts/ensure-docker.sh --compose
+	docker-compose -p bookstore -f compose.yaml -f compose.mtls.yaml down -v --remove-orphans
+
+e2e: build ## Images + compose stack with 3 replicas + checks through :5000, torn down after; then the same with mutual TLS
 	TAG=$(TAG) scripts/e2e.sh
 
 screenshot: system-deps build ## Refresh docs/screenshots/homepage.png from the browser test
 	cd packages/marketplace && SCREENSHOT=1 $(PNPM) exec jest test/browser -t homepage
 
-run: build ## Install, build and start both services; the homepage is at http://localhost:5000
-	node scripts/run-local.js
+run: build ## Install, build and start both services; the homepage is at http://localhost:5000 (TLS=mtls: mutual TLS)
+	@if [ -n "$(TLS)" ] && [ ! -f certs/ca.crt ]; then node scripts/make-certs.js certs; fi
+	TLS=$(TLS) node scripts/run-local.js
+
+certs: install ## Development CA, Recommendations server and Marketplace client certificates into certs/ (ignored)
+	$(PNPM) --filter @bookstore/dev-certificates build
+	node scripts/make-certs.js certs
 
 dev: build ## Both services in watch mode: src/ or views/ change → rebuild + restart; proto/ → make generate
 	node scripts/dev.js

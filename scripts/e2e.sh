@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # `make e2e`: builds both images, runs the compose stack with 3 recommendations replicas, waits
-# for health, runs packages/system-tests/e2e against it, and tears everything down (also on failure).
+# for health, runs packages/system-tests/e2e against it, and tears everything down (also on failure);
+# then the same with mutual TLS between the services (compose.mtls.yaml, certificates from make certs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=${E2E_PROJECT:-bookstore-e2e}
+PNPM="$(pwd)/.tools/node_modules/.bin/pnpm"
 scripts/ensure-docker.sh --compose
 
-compose() { docker-compose -p "$PROJECT" -f compose.yaml "$@"; }
+# Both stacks, one after the other: plaintext (compose.yaml), then mutual TLS between the services
+# (compose.mtls.yaml over it, certificates from make certs). E2E_MODES narrows it to one.
+MODES=${E2E_MODES:-plaintext mtls}
+FILES=(-f compose.yaml)
+compose() { docker-compose -p "$PROJECT" "${FILES[@]}" "$@"; }
 cleanup() {
   status=$?
   if [ $status -ne 0 ]; then compose logs --tail 40 || true; fi
@@ -16,15 +22,28 @@ cleanup() {
 trap cleanup EXIT
 
 make images
-compose up -d --no-build --scale recommendations=3
+for mode in $MODES; do
+  FILES=(-f compose.yaml)
+  TESTS=""
+  if [ "$mode" = mtls ]; then
+    [ -f certs/ca.crt ] || make certs
+    FILES+=(-f compose.mtls.yaml)
+    # scale-out.test.ts scales with compose.yaml alone, which would add a plaintext replica to
+    # the mTLS stack: scaling is proven once, on the plaintext stack.
+    TESTS=e2e/compose-stack.test.ts
+  fi
+  echo "== e2e: $mode stack"
+  compose up -d --no-build --scale recommendations=3
 
-echo "waiting for 4 healthy containers"
-for _ in $(seq 1 90); do
-  healthy=$(compose ps -q | xargs docker inspect -f '{{.State.Health.Status}}' | grep -c '^healthy$' || true)
-  [ "$healthy" -eq 4 ] && break
-  sleep 1
+  echo "waiting for 4 healthy containers"
+  for _ in $(seq 1 90); do
+    healthy=$(compose ps -q | xargs docker inspect -f '{{.State.Health.Status}}' | grep -c '^healthy$' || true)
+    [ "$healthy" -eq 4 ] && break
+    sleep 1
+  done
+  [ "$healthy" -eq 4 ] || { echo "only $healthy of 4 containers became healthy" >&2; exit 1; }
+
+  E2E_PROJECT="$PROJECT" E2E_TLS="$mode" E2E_BASE_URL="http://127.0.0.1:${MARKETPLACE_PORT:-5000}" \
+    "$PNPM" --filter @bookstore/system-tests exec jest -c jest.e2e.config.js $TESTS
+  compose down -v --remove-orphans >/dev/null
 done
-[ "$healthy" -eq 4 ] || { echo "only $healthy of 4 containers became healthy" >&2; exit 1; }
-
-E2E_PROJECT="$PROJECT" E2E_BASE_URL="http://127.0.0.1:${MARKETPLACE_PORT:-5000}" \
-  pnpm --filter @bookstore/system-tests exec jest -c jest.e2e.config.js

@@ -2,14 +2,20 @@
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { pipeServiceLogs } = require('./service-logs');
+const { tlsEnvironment } = require('./run-local-tls');
 
 const root = join(__dirname, '..');
 const recommendationsPort = process.env.RECOMMENDATIONS_PORT || '50051';
+const tls = tlsEnvironment(process.env.TLS, join(root, 'certs'));
 const services = [
-  { name: 'recommendations', env: { PORT: recommendationsPort } },
+  { name: 'recommendations', env: { PORT: recommendationsPort, ...tls.recommendations } },
   {
     name: 'marketplace',
-    env: { PORT: process.env.PORT || '5000', RECOMMENDATIONS_ADDR: `localhost:${recommendationsPort}` },
+    env: {
+      PORT: process.env.PORT || '5000',
+      RECOMMENDATIONS_ADDR: `localhost:${recommendationsPort}`,
+      ...tls.marketplace,
+    },
   },
 ];
 

@@ -4,6 +4,8 @@ Usage: check_client.py PROTO_DIR ADDRESS [HEALTH_PROTO_DIR REFLECTION_PROTO_DIR 
 With the optional arguments it also checks the operational surface: health, reflection,
 request-id echo, the receive size limit and the Prometheus counters.
 Prints one line per check and exits non-zero on the first failure.
+With TLS_CA_FILE (and TLS_CERT_FILE, TLS_KEY_FILE for mutual TLS) in the environment it dials
+over TLS, presenting that client certificate.
 """
 import importlib
 import os
@@ -72,6 +74,19 @@ def check_operations(channel, out_dir: str, health_dir: str, reflection_dir: str
     print(f"ok grpc_server_handled_total counts codes {sorted(codes)}")
 
 
+def open_channel(address: str):
+    ca_file = os.environ.get("TLS_CA_FILE")
+    if not ca_file:
+        return grpc.insecure_channel(address)
+
+    def read(name: str):
+        path = os.environ.get(name)
+        return open(path, "rb").read() if path else None
+
+    credentials = grpc.ssl_channel_credentials(read("TLS_CA_FILE"), read("TLS_KEY_FILE"), read("TLS_CERT_FILE"))
+    return grpc.secure_channel(address, credentials)
+
+
 def main() -> None:
     proto_dir, address = sys.argv[1], sys.argv[2]
     out_dir = tempfile.mkdtemp(prefix="bookstore-py-")
@@ -80,7 +95,7 @@ def main() -> None:
     pb = importlib.import_module("bookstore.recommendations.v1.recommendations_pb2")
     rpc = importlib.import_module("bookstore.recommendations.v1.recommendations_pb2_grpc")
 
-    with grpc.insecure_channel(address) as channel:
+    with open_channel(address) as channel:
         stub = rpc.RecommendationServiceStub(channel)
         response = stub.Recommend(
             pb.RecommendRequest(user_id=1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=3), timeout=5

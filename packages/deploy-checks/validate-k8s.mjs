@@ -54,6 +54,8 @@ const OPERATOR_GROUP = 'monitoring.coreos.com';
 function modelPath(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [undefined, apiVersion];
   if (group === OPERATOR_GROUP) return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
+  // cert-manager's CRDs (k8s/mtls/): their published schemas, from @kubernetes-models/cert-manager.
+  if (group === 'cert-manager.io') return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
   return group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
 }
 

@@ -53,6 +53,22 @@ describe('the build context and the compose stack', () => {
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
   });
 
+  it('keeps the development certificates (make certs) out of git and of every image', () => {
+    const lines = (file: string) => readFileSync(join(ROOT, file), 'utf8').split('\n');
+    expect(lines('.dockerignore')).toContain('certs');
+    expect(lines('.gitignore')).toContain('certs/');
+  });
+
+  it('mounts the certificates read-only in the mutual TLS override, for both services', () => {
+    const mtls = parse(readFileSync(join(ROOT, 'compose.mtls.yaml'), 'utf8')) as {
+      services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>;
+    };
+    expect(mtls.services.recommendations?.volumes).toEqual(['./certs/recommendations:/tls:ro']);
+    expect(mtls.services.marketplace?.volumes).toEqual(['./certs/marketplace:/tls:ro']);
+    expect(mtls.services.recommendations?.environment?.TLS_CLIENT_CA_FILE).toBe('/tls/ca.crt');
+    expect(mtls.services.marketplace?.environment?.RECOMMENDATIONS_TLS_CERT_FILE).toBe('/tls/tls.crt');
+  });
+
   it('has the marketplace on 5000 dialing every recommendations replica through Docker DNS, with health checks', () => {
     const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8')) as {
       services: Record<string, { ports?: string[]; environment?: Record<string, string>; healthcheck?: object }>;

@@ -1,5 +1,6 @@
 import { createEnvReader } from '@bookstore/env-config';
 import { type HttpLimits, readHttpLimits } from './http-limits';
+import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +30,8 @@ export interface MarketplaceConfig {
   readonly trustProxy: boolean | number | string[];
   /** Timeouts, connection, pipelining and body bounds of the public port (http-limits.ts). */
   readonly http: HttpLimits;
+  /** TLS (and mutual TLS) to Recommendations; undefined = plaintext. */
+  readonly recommendationsTls: RecommendationsTlsConfig | undefined;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -57,6 +60,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     http: readHttpLimits(read),
+    recommendationsTls: readRecommendationsTls(read),
   };
   read.finish();
   return Object.freeze(config);

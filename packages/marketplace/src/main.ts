@@ -9,6 +9,8 @@ import { createLogger } from './logger';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
+import { createChannelSecurity } from './recommendations-credentials';
+import { createTlsStatus } from './tls-status';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('marketplace', loadConfig);
@@ -18,6 +20,10 @@ async function main(): Promise<void> {
     address: config.recommendationsAddr,
     timeoutMs: config.recommendationsTimeoutMs,
     interceptors: [createClientMetricsInterceptor(metrics)],
+    security: createChannelSecurity(
+      config.recommendationsTls,
+      createTlsStatus({ logger, target: config.recommendationsAddr }),
+    ),
   });
   let ready = true;
   const app = await buildApp({ config, logger, recommendations, metrics, isReady: () => ready });
@@ -36,6 +42,8 @@ async function main(): Promise<void> {
       metricsPort,
       host: config.host,
       recommendationsAddr: config.recommendationsAddr,
+      recommendationsTls:
+        config.recommendationsTls === undefined ? 'off' : config.recommendationsTls.certFile ? 'mutual' : 'on',
       tracing: tracing !== undefined,
     },
     'marketplace listening',

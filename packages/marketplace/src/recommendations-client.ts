@@ -13,6 +13,7 @@ import {
   type ServiceError,
   status as Status,
 } from '@grpc/grpc-js';
+import type { ChannelSecurity } from './recommendations-credentials';
 
 /** A failed call to Recommendations, with the gRPC code that ended it. */
 export class RecommendationsError extends Error {
@@ -87,11 +88,20 @@ export function createRecommendationsClient(options: {
   timeoutMs: number;
   /** Client interceptors (metrics, tracing), outermost first. */
   interceptors?: Interceptor[];
+  /** TLS credentials and options (recommendations-credentials.ts); plaintext without. */
+  security?: ChannelSecurity;
 }): RecommendationsClient {
-  const client = new RecommendationServiceClient(options.address, credentials.createInsecure(), {
-    ...CHANNEL_OPTIONS,
-    interceptors: options.interceptors ?? [],
-  });
+  const security = options.security;
+  const client = new RecommendationServiceClient(
+    options.address,
+    security?.credentials ?? credentials.createInsecure(),
+    {
+      ...CHANNEL_OPTIONS,
+      ...security?.channelOptions,
+      interceptors: options.interceptors ?? [],
+    },
+  );
+  const succeeded = security === undefined ? () => undefined : () => security.callSucceeded();
   const callOptions = () => ({ deadline: Date.now() + options.timeoutMs });
   const metadataFor = (requestId: string | undefined) => {
     const metadata = new Metadata();
@@ -103,7 +113,7 @@ export function createRecommendationsClient(options: {
     recommend: (query, requestId) =>
       new Promise((resolve, reject) => {
         client.recommend(query, metadataFor(requestId), callOptions(), (error, response) =>
-          error ? reject(toError(error)) : resolve(response.recommendations),
+          error ? reject(toError(error)) : (succeeded(), resolve(response.recommendations)),
         );
       }),
     listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, requestId) =>
@@ -113,8 +123,17 @@ export function createRecommendationsClient(options: {
         stream.on('data', (message: ListBooksResponse) => {
           if (message.book) books.push(message.book);
         });
-        stream.on('error', (error: ServiceError) => reject(toError(error)));
-        stream.on('end', () => resolve(books));
+        let failed = false;
+        stream.on('error', (error: ServiceError) => {
+          failed = true;
+          reject(toError(error));
+        });
+        // grpc-js may also end a stream that failed.
+        stream.on('end', () => {
+          if (failed) return;
+          succeeded();
+          resolve(books);
+        });
       }),
     close: () => client.close(),
   };

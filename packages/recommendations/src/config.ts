@@ -10,6 +10,8 @@ export interface TlsConfig {
   readonly clientCaFile: string | undefined;
   /** How often the files are re-read, so rotated certificates apply without a restart. */
   readonly reloadIntervalMs: number;
+  /** With a client CA: the certificate identities (CN or first SAN) allowed to call; others get PERMISSION_DENIED. */
+  readonly allowedClients: readonly string[] | undefined;
 }
 
 /** Everything the service reads from its environment, validated and frozen. docs/operations.md explains each. */
@@ -39,6 +41,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const certFile = read.optional('TLS_CERT_FILE');
   const keyFile = read.optional('TLS_KEY_FILE');
   const clientCaFile = read.optional('TLS_CLIENT_CA_FILE');
+  const allowedClients = read
+    .optional('TLS_ALLOWED_CLIENTS')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const config: RecommendationsConfig = {
     port: read.port('PORT', 50051),
     host: read.string('HOST', '0.0.0.0'),
@@ -59,6 +66,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
             keyFile,
             clientCaFile,
             reloadIntervalMs: read.integer('TLS_RELOAD_INTERVAL_MS', 60_000, { min: 100, max: MS_MAX }),
+            allowedClients,
           }
         : undefined,
     healthPort: read.port('HEALTH_PORT', 50052),
@@ -68,6 +76,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   }
   if (clientCaFile !== undefined && certFile === undefined) {
     read.problem('TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+  if (allowedClients !== undefined && clientCaFile === undefined) {
+    read.problem('TLS_ALLOWED_CLIENTS needs TLS_CLIENT_CA_FILE (mutual TLS: callers identified by certificate)');
   }
   read.finish();
   return Object.freeze(config);

@@ -6,6 +6,7 @@ import { createServerCredentials } from './credentials';
 import type { Recommender } from './domain/recommender';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
+import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
 import { createObservabilityInterceptor } from './interceptors/observability';
 import { createMetricsServer } from '@bookstore/metrics';
 import { createServerMetrics } from './observability/server-metrics';
@@ -72,9 +73,13 @@ export function createRecommendationServer(options: {
   const { config, logger, recommender } = options;
   const health = createHealthState();
   const metrics = createServerMetrics();
+  const allowedClients = config.tls?.allowedClients;
   const server = new Server({
     ...serverOptions(config),
-    interceptors: [createObservabilityInterceptor({ logger, metrics })],
+    interceptors: [
+      createObservabilityInterceptor({ logger, metrics, identifyCallers: config.tls?.clientCaFile !== undefined }),
+      ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
+    ],
   });
   server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
   health.addToServer(server);

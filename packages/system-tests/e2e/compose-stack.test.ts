@@ -9,6 +9,8 @@ import { isFailedPage, loadPage } from '../test/support/pages';
  */
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5000';
 const PROJECT = process.env.E2E_PROJECT ?? 'bookstore-e2e';
+/** scripts/e2e.sh runs this file against the plaintext stack, then with compose.mtls.yaml. */
+const MTLS = process.env.E2E_TLS === 'mtls';
 
 const compose = (...args: string[]) =>
   execFileSync('docker-compose', ['-p', PROJECT, '-f', '../../compose.yaml', ...args], { encoding: 'utf8' });
@@ -44,6 +46,20 @@ describe('the compose stack', () => {
     expect(catalog.status).toBe(200);
     expect((await catalog.text()).match(/class="book"/g)?.length).toBeGreaterThanOrEqual(18);
   });
+
+  it(
+    MTLS
+      ? 'names the marketplace (its client certificate) as the caller of every call'
+      : 'runs without TLS: no caller identity',
+    () => {
+      const lines = containers('recommendations')
+        .flatMap((c) => docker('logs', c).split('\n'))
+        .filter((line) => line.includes('"rpc finished"'))
+        .map((line) => JSON.parse(line) as { caller?: string });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(new Set(lines.map((line) => line.caller))).toEqual(new Set([MTLS ? 'marketplace' : undefined]));
+    },
+  );
 
   it('runs every container as uid 10001', () => {
     for (const container of [...containers('recommendations'), ...containers('marketplace')]) {

@@ -4,6 +4,8 @@ import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
+import { createChannelSecurity } from '../../src/recommendations-credentials';
+import { createTlsStatus } from '../../src/tls-status';
 
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
@@ -22,11 +24,14 @@ export async function buildTestApp(options: {
 }): Promise<TestApp> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+  const config = loadConfig(options.env ?? {});
   const recommendations: RecommendationsClient = createRecommendationsClient({
     address: options.address,
     timeoutMs: options.timeoutMs ?? 1000,
+    // As main wires it: RECOMMENDATIONS_TLS_* in `env` turn TLS on.
+    security: createChannelSecurity(config.recommendationsTls, createTlsStatus({ logger, target: options.address })),
   });
-  const app = await buildApp({ config: loadConfig(options.env ?? {}), logger, recommendations });
+  const app = await buildApp({ config, logger, recommendations });
   return {
     app,
     logs,

@@ -7,6 +7,7 @@ import type {
   ServerWritableStream,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { callerOf } from './caller-identity';
 import { mapError, toServiceError } from './status-mapping';
 
 /** What a handler may know about its call, without touching grpc-js. */
@@ -14,6 +15,8 @@ export interface CallContext {
   readonly metadata: Metadata;
   /** Aborted when the client cancels or the deadline passes. */
   readonly signal: AbortSignal;
+  /** With mutual TLS, the caller's certificate identity (CN or first SAN); otherwise undefined. */
+  readonly caller: string | undefined;
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
@@ -29,6 +32,9 @@ function contextOf(call: AnyCall): CallContext & { release(): void } {
   const onCancel = () => controller?.abort();
   return {
     metadata: call.metadata,
+    get caller() {
+      return callerOf(call);
+    },
     get signal() {
       if (controller === undefined) {
         controller = new AbortController();

@@ -2,6 +2,7 @@ import { methodLabels } from '@bookstore/metrics';
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { callerOf } from '../grpc/caller-identity';
 import type { MethodMetrics, ServerMetrics } from '../observability/server-metrics';
 import { trackCallEnd } from './call-end';
 
@@ -43,7 +44,8 @@ function levelFor(code: Status, below: boolean): 'debug' | 'info' | 'warn' | 'er
  *   into the incoming metadata (handlers log it) and sent back in the response headers, or in
  *   the trailers of a trailers-only error.
  * - **Access log**: one JSON line per RPC when it ends: method, status code name, duration, peer
- *   and request id; at the level `levelFor` gives the code; the request metadata at debug
+ *   and request id, and with mutual TLS the caller's certificate identity (`caller`); at the level
+ *   `levelFor` gives the code; the request metadata at debug
  *   level (the logger redacts credentials in it). Unexpected errors were already logged with
  *   their stack by the handler adapter.
  * - **Metrics**: go-grpc-prometheus' server metrics (started, handled by code, handling seconds,
@@ -53,8 +55,14 @@ function levelFor(code: Status, below: boolean): 'debug' | 'info' | 'warn' | 'er
  * responder again, and under load the extra layers were a measured share of the cost per call
  * (docs/benchmarks.md).
  */
-export function createObservabilityInterceptor(options: { logger: Logger; metrics: ServerMetrics }): ServerInterceptor {
+export function createObservabilityInterceptor(options: {
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** Mutual TLS is on: name the caller's certificate identity on each line. */
+  identifyCallers?: boolean;
+}): ServerInterceptor {
   const { logger, metrics } = options;
+  const identifyCallers = options.identifyCallers ?? false;
   const byMethod = new Map<string, MethodMetrics>();
   const debug = () => logger.isLevelEnabled('debug');
 
@@ -70,6 +78,7 @@ export function createObservabilityInterceptor(options: { logger: Logger; metric
     let requestId = '';
     let headersSent = false;
     let metadata: Record<string, unknown> | undefined;
+    let caller: string | undefined;
 
     const end = trackCallEnd(call, (code, below) => {
       const seconds = (performance.now() - started) / 1000;
@@ -78,7 +87,7 @@ export function createObservabilityInterceptor(options: { logger: Logger; metric
       if (!logger.isLevelEnabled(level)) return;
       const durationMs = Math.round(seconds * 1_000_000) / 1000;
       logger[level](
-        { method: method.path, code: Status[code], durationMs, peer: call.getPeer(), requestId, metadata },
+        { method: method.path, code: Status[code], durationMs, peer: call.getPeer(), caller, requestId, metadata },
         'rpc finished',
       );
     });
@@ -90,6 +99,7 @@ export function createObservabilityInterceptor(options: { logger: Logger; metric
             const sent = incoming.get(REQUEST_ID_KEY)[0];
             requestId = typeof sent === 'string' && ACCEPTABLE_ID.test(sent) ? sent : randomUUID();
             incoming.set(REQUEST_ID_KEY, requestId);
+            if (identifyCallers) caller = callerOf(call);
             if (debug()) metadata = incoming.getMap();
             nextMetadata(incoming);
           },

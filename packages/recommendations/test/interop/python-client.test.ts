@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { dirname, join } from 'node:path';
+import { createTestPki } from '@bookstore/dev-certificates';
 import { startTestServer } from '../support/test-server';
 
 /**
@@ -14,11 +15,59 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 const PYTHON = '/usr/bin/python3';
 
 describe('a Python client generated from proto/', () => {
-  it('gets the documented results and status codes, health, reflection, request id, limits and metrics', async () => {
+  beforeAll(() => {
     const probe = spawnSync(PYTHON, ['-c', 'import grpc, grpc_tools'], { encoding: 'utf8' });
     if (!existsSync(PYTHON) || probe.status !== 0) {
       throw new Error('python3-grpcio and python3-grpc-tools are missing: run `make system-deps` (apt) first');
     }
+  });
+
+  it('calls over mutual TLS with the marketplace client certificate', async () => {
+    const pki = createTestPki();
+    const ca = await pki.authority('bookstore');
+    const serverCert = await ca.issue({ commonName: 'recommendations', usage: 'server', altNames: ['localhost'] });
+    const client = await ca.issue({ commonName: 'marketplace', usage: 'client' });
+    const server = await startTestServer({
+      env: {
+        TLS_CERT_FILE: serverCert.certFile,
+        TLS_KEY_FILE: serverCert.keyFile,
+        TLS_CLIENT_CA_FILE: ca.caFile,
+        TLS_ALLOWED_CLIENTS: 'marketplace',
+      },
+    });
+    try {
+      const run = (tls: Record<string, string>) =>
+        promisify(execFile)(
+          PYTHON,
+          [
+            join(ROOT, 'interop', 'python', 'check_client.py'),
+            join(ROOT, 'proto'),
+            server.address.replace('127.0.0.1', 'localhost'),
+          ],
+          {
+            encoding: 'utf8',
+            timeout: 60_000,
+            env: { ...process.env, ...tls },
+          },
+        );
+      const result = await run({
+        TLS_CA_FILE: ca.caFile,
+        TLS_CERT_FILE: client.certFile,
+        TLS_KEY_FILE: client.keyFile,
+      });
+      expect(result.stdout).toContain('python client: all checks passed');
+      const callers = server.logs.filter((line) => line.msg === 'rpc finished').map((line) => line.caller);
+      expect(callers.length).toBeGreaterThan(4);
+      expect(new Set(callers)).toEqual(new Set(['marketplace']));
+      // Without the client certificate the same client is refused.
+      await expect(run({ TLS_CA_FILE: ca.caFile })).rejects.toThrow(/StatusCode.UNAVAILABLE/);
+    } finally {
+      await server.close();
+      pki.remove();
+    }
+  });
+
+  it('gets the documented results and status codes, health, reflection, request id, limits and metrics', async () => {
     const server = await startTestServer();
     try {
       // Asynchronous: the server runs in this process and must keep answering meanwhile.

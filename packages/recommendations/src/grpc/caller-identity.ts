@@ -1,0 +1,46 @@
+import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import type { Http2Session } from 'node:http2';
+
+type AuthContext = ReturnType<ServerInterceptingCallInterface['getAuthContext']>;
+
+/**
+ * The identity in a verified client certificate: its subject CN, else its first subject
+ * alternative name (without the `DNS:`/`URI:` prefix, e.g. a SPIFFE id). Undefined without
+ * mutual TLS, or when the certificate names nothing.
+ */
+export function callerIdentity(auth: AuthContext | null | undefined): string | undefined {
+  const certificate = auth?.sslPeerCertificate;
+  if (certificate === undefined) return undefined;
+  const cn = certificate.subject?.CN as string | string[] | undefined;
+  const first = Array.isArray(cn) ? cn[0] : cn;
+  if (first !== undefined && first !== '') return first;
+  const san = certificate.subjectaltname?.split(', ')[0];
+  return san === undefined || san === '' ? undefined : san.slice(san.indexOf(':') + 1);
+}
+
+/** The HTTP/2 session under a grpc-js call: the innermost call's `stream` (as call-end.ts reads it). */
+export function sessionOf(call: unknown): Http2Session | undefined {
+  let current = call as { stream?: { session?: Http2Session }; nextCall?: unknown; call?: unknown } | undefined;
+  for (let depth = 0; depth < 32 && current !== undefined && current !== null; depth += 1) {
+    if (current.stream !== undefined) return current.stream.session;
+    current = (current.nextCall ?? current.call) as typeof current;
+  }
+  return undefined;
+}
+
+const bySession = new WeakMap<Http2Session, string | undefined>();
+
+/**
+ * The caller's identity, read once per connection: building the peer certificate object costs
+ * about 0.1 ms (measured with getPeerCertificate on this machine), and the certificate cannot
+ * change on a connection (HTTP/2 forbids TLS renegotiation). Without a session to key on (a
+ * grpc-js upgrade moved it), it is read per call.
+ */
+export function callerOf(call: { getAuthContext(): AuthContext | null }): string | undefined {
+  const session = sessionOf(call);
+  if (session === undefined) return callerIdentity(call.getAuthContext());
+  if (bySession.has(session)) return bySession.get(session);
+  const identity = callerIdentity(call.getAuthContext());
+  bySession.set(session, identity);
+  return identity;
+}
