@@ -30,6 +30,7 @@ describe('k8s/ touches nothing but the bookstore', () => {
   it('selects only pods with the bookstore’s label and names only listed namespaces, sub-folders included', () => {
     const report = checkIsolation(K8S, rules);
     expect(report.findings).toEqual([]);
+    expect(report.fragments).toEqual(['mtls/patches/marketplace.yaml', 'mtls/patches/recommendations.yaml']);
     expect(report.checked).toEqual(
       expect.arrayContaining([
         'network-policies.yaml NetworkPolicy/default-deny-all spec.podSelector',

@@ -15,6 +15,12 @@ export interface IsolationReport {
   checked: string[];
   /** One line per problem: `file kind/name path: what is wrong`. */
   findings: string[];
+  /**
+   * Files of documents that are not objects (no apiVersion or kind): patch fragments such as
+   * k8s/mtls/patches/, which kubectl never applies alone. Listed, not checked here: mtls.test.ts
+   * checks them merged into the Deployments they patch.
+   */
+  fragments: string[];
 }
 
 /** Kinds that live outside any namespace (a namespaced kind without metadata.namespace is a finding). */
@@ -66,8 +72,11 @@ const pathText = (path: (string | number)[]) =>
  */
 export function checkIsolation(folder: string, rules: IsolationRules): IsolationReport {
   const loaded = loadManifestTree(folder);
-  const report: IsolationReport = { checked: [], findings: [] };
-  for (const entry of loaded) checkObject(entry, loaded, rules, report);
+  const report: IsolationReport = { checked: [], findings: [], fragments: [] };
+  for (const entry of loaded) {
+    if (entry.object.apiVersion === undefined || entry.object.kind === undefined) report.fragments.push(entry.file);
+    else checkObject(entry, loaded, rules, report);
+  }
   return report;
 }
 
