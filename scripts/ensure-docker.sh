@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # What the Docker targets (images, up, down, e2e, test-fresh) need, made ready or named in one line:
 # a Docker engine, the Dockerfiles' Node base image and docker-compose. Where Docker Hub is out of
-# reach, the shared stand-in script (../shared/tools) starts dockerd and builds a local image under
-# the official tag; docker-compose comes from Debian when apt is there.
+# reach, a stand-in script builds a local image under the official tag: NODE_IMAGE_STAND_IN names
+# it (default: this workplace's ../shared/tools/stand-in-node-image.sh, which also starts dockerd);
+# docker-compose comes from Debian when apt is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_IMAGE=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile.recommendations)
-STAND_IN="$(cd .. && pwd)/shared/tools/stand-in-node-image.sh"
+STAND_IN=${NODE_IMAGE_STAND_IN:-"$(cd .. && pwd)/shared/tools/stand-in-node-image.sh"}
 
 if ! docker info >/dev/null 2>&1 || ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
   if ! { docker info >/dev/null 2>&1 && docker pull -q "$NODE_IMAGE" >/dev/null 2>&1; }; then
-    [ -f "$STAND_IN" ] || { echo "needs a running Docker engine and the image $NODE_IMAGE" >&2; exit 1; }
+    [ -f "$STAND_IN" ] || {
+      echo "needs a running Docker engine and the image $NODE_IMAGE (docker pull failed; NODE_IMAGE_STAND_IN may name a script that builds it)" >&2
+      exit 1
+    }
     bash "$STAND_IN" "$NODE_IMAGE"
   fi
 fi

@@ -11,8 +11,9 @@ describe.each([
 ])('Dockerfile.%s', (name, ports) => {
   const text = dockerfile(name);
 
-  it('builds from a pinned Node LTS image given as ARG NODE_IMAGE', () => {
-    expect(text).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+  it('builds from the Node image of .node-version, the runtime every test runs on', () => {
+    const pinned = readFileSync(join(ROOT, '.node-version'), 'utf8').trim();
+    expect(text).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${pinned.replaceAll('.', '\\.')}-bookworm-slim$`, 'm'));
     expect(text.match(/^FROM \$\{NODE_IMAGE\}/gm)).toHaveLength(2);
   });
 
