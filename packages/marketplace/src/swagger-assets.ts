@@ -18,9 +18,10 @@ const TYPES: Record<string, string> = {
  * Streamed from disk, each response held a 64 KiB read buffer plus a 64 KiB chunk queued on the
  * socket while the client did not read: 1,000 such connections took RSS 100 → 319 MB (issue
  * 18). Writing a shared Buffer queues a reference, not a copy, so a client that does not read
- * costs next to nothing. Every request under `<prefix>/static/` is answered here, whatever its
- * query string or percent-encoding (`bundle.js?x`, `bundle%2Ejs`): from memory, or 404. None
- * falls through to the disk-streaming route. Register inside the Swagger UI's scope.
+ * costs next to nothing. Matched on the path as the router reads it (query string dropped,
+ * percent-escapes decoded: `bundle.js?x`, `bundle%2Ejs`), so no URL of a file that is on disk
+ * reaches the disk-streaming route; other names fall through to the plugin's routes
+ * (`swagger-initializer.js` is generated, not a file). Register inside the Swagger UI's scope.
  */
 export function serveSwaggerAssetsFromMemory(scope: FastifyInstance, prefix: string): void {
   const folder = join(dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
@@ -29,12 +30,10 @@ export function serveSwaggerAssetsFromMemory(scope: FastifyInstance, prefix: str
     const type = TYPES[extname(name)];
     if (type !== undefined) assets.set(`${prefix}/static/${name}`, { body: readFileSync(join(folder, name)), type });
   }
-  const under = `${prefix}/static/`;
   scope.addHook('onRequest', (request, reply, done) => {
-    const path = decodedPath(request.url);
-    if (path === undefined || !path.startsWith(under)) return done();
-    const asset = request.method === 'GET' || request.method === 'HEAD' ? assets.get(path) : undefined;
-    if (asset === undefined) return void reply.code(404).type('text/plain; charset=utf-8').send('Not Found\n');
+    const path = request.method === 'GET' || request.method === 'HEAD' ? decodedPath(request.url) : undefined;
+    const asset = path === undefined ? undefined : assets.get(path);
+    if (asset === undefined) return done();
     void reply.type(asset.type).header('cache-control', 'public, max-age=3600').send(asset.body);
   });
 }
