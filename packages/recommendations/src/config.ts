@@ -23,6 +23,12 @@ export interface RecommendationsConfig {
   readonly enableReflection: boolean;
   readonly maxReceiveMessageBytes: number;
   readonly maxConcurrentStreams: number;
+  /**
+   * Health `Watch` streams open at once, over both ports. Each holds its request (a name of up
+   * to MAX_RECEIVE_MESSAGE_BYTES) until the client cancels: 256 bounds that at 16 MiB, while
+   * legitimate watchers (one per client subchannel with health checking on) are a few dozen.
+   */
+  readonly maxHealthWatches: number;
   readonly maxConnectionAgeMs: number;
   readonly maxConnectionAgeGraceMs: number;
   readonly keepaliveTimeMs: number;
@@ -54,6 +60,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     enableReflection: read.boolean('ENABLE_REFLECTION', true),
     maxReceiveMessageBytes: read.integer('MAX_RECEIVE_MESSAGE_BYTES', 64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     maxConcurrentStreams: read.integer('MAX_CONCURRENT_STREAMS', 100, { min: 1, max: 2 ** 31 - 1 }),
+    maxHealthWatches: read.integer('MAX_HEALTH_WATCHES', 256, { min: 1, max: 100_000 }),
     maxConnectionAgeMs: read.integer('MAX_CONNECTION_AGE_MS', 30_000, { min: 1000, max: MS_MAX }),
     maxConnectionAgeGraceMs: read.integer('MAX_CONNECTION_AGE_GRACE_MS', 10_000, { min: 0, max: MS_MAX }),
     keepaliveTimeMs: read.integer('KEEPALIVE_TIME_MS', 60_000, { min: 1000, max: MS_MAX }),

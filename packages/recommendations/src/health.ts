@@ -38,13 +38,16 @@ export interface HealthState {
  * `Watch` calls with unique 10–60 KB names grew the heap by 195 MB for good (issue 18). Here the
  * watcher sets exist for the four known names only; a `Watch` of any other name is answered
  * SERVICE_UNKNOWN (the stream stays open, as the protocol says) and nothing is kept for it.
- * Errors never echo the name back.
+ * Errors never echo the name back. A held-open `Watch` still keeps its call (and the name in it)
+ * until the client cancels, so at most `maxWatches` are open at once, whatever their names;
+ * further ones get RESOURCE_EXHAUSTED.
  */
-export function createHealthState(): HealthState {
+export function createHealthState(options: { maxWatches: number }): HealthState {
   const names = Object.values(HEALTH_SERVICES);
   const statuses = new Map<string, ServingStatus>(names.map((name) => [name, 'NOT_SERVING']));
   statuses.set(HEALTH_SERVICES.liveness, 'SERVING');
   const watchers = new Map<string, Set<Watcher>>(names.map((name) => [name, new Set()]));
+  let openWatches = 0;
 
   const setTraffic = (status: ServingStatus) => {
     for (const name of [HEALTH_SERVICES.overall, HEALTH_SERVICES.readiness, HEALTH_SERVICES.recommendations]) {
@@ -60,6 +63,12 @@ export function createHealthState(): HealthState {
       else callback({ code: Status.NOT_FOUND, details: 'unknown service name' });
     },
     watch(call: ServerWritableStream<{ service: string }, unknown>) {
+      if (openWatches >= options.maxWatches) {
+        call.emit('error', { code: Status.RESOURCE_EXHAUSTED, details: 'too many health watches open' });
+        return;
+      }
+      openWatches += 1;
+      call.once('cancelled', () => (openWatches -= 1));
       const name = call.request.service;
       const set = watchers.get(name);
       if (set === undefined) {

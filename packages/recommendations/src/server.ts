@@ -71,7 +71,7 @@ export function createRecommendationServer(options: {
   recommender: Recommender;
 }): RecommendationServer {
   const { config, logger, recommender } = options;
-  const health = createHealthState();
+  const health = createHealthState({ maxWatches: config.maxHealthWatches });
   const metrics = createServerMetrics();
   const allowedClients = config.tls?.allowedClients;
   const server = new Server({

@@ -63,3 +63,45 @@ describe('grpc.health.v1.Health', () => {
     }
   });
 });
+
+describe('held-open health watches', () => {
+  it('are capped at MAX_HEALTH_WATCHES whatever their names; a cancelled one frees its place', async () => {
+    const server = await startTestServer({ env: { MAX_HEALTH_WATCHES: '3' } });
+    const health = createHealthClient(server.address);
+    const firstMessage = (stream: ReturnType<typeof health.watch>) =>
+      new Promise<string>((resolve, reject) => {
+        stream.once('data', (m: { status: string }) => resolve(m.status));
+        stream.once('error', reject);
+      });
+    const held = [health.watch('x'.repeat(30_000)), health.watch('y'.repeat(30_000)), health.watch('readiness')];
+    try {
+      expect(await Promise.all(held.map(firstMessage))).toEqual(['SERVICE_UNKNOWN', 'SERVICE_UNKNOWN', 'SERVING']);
+      const refused = await firstMessage(health.watch('liveness')).catch((error: ServiceError) => error);
+      expect([(refused as ServiceError).code, (refused as ServiceError).details]).toEqual([
+        Status.RESOURCE_EXHAUSTED,
+        'too many health watches open',
+      ]);
+      // Check is not a watch: still answered at the cap.
+      expect(await health.check('liveness')).toBe('SERVING');
+
+      const cancelled = new Promise((resolve) => held[0]?.once('error', resolve));
+      held[0]?.cancel();
+      await cancelled;
+      const again = health.watch('liveness');
+      held.push(again);
+      // The server sees the cancellation a moment after the client: retry until the place is free.
+      let status: string | ServiceError = await firstMessage(again).catch((error: ServiceError) => error);
+      for (let attempt = 0; typeof status !== 'string' && attempt < 20; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const retry = health.watch('liveness');
+        held.push(retry);
+        status = await firstMessage(retry).catch((error: ServiceError) => error);
+      }
+      expect(status).toBe('SERVING');
+    } finally {
+      for (const stream of held) stream.cancel();
+      health.close();
+      await server.close();
+    }
+  });
+});
