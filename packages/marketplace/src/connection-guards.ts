@@ -12,7 +12,6 @@ export function serverOptions(limits: HttpLimits): FastifyHttpOptions<Server> {
     bodyLimit: limits.bodyLimitBytes,
     http: {
       headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
     },
   };
@@ -77,7 +76,9 @@ export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimit
       own.busy = true;
       reply.raw.once('close', () => {
         own.busy = false;
-        own.waiting.shift()?.();
+        // A dead socket has nobody left to answer: drop every waiting request, not just the next.
+        if (socket.destroyed) own.waiting.length = 0;
+        else own.waiting.shift()?.();
       });
       done();
     };
@@ -86,7 +87,7 @@ export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimit
       socket.destroy();
       return;
     }
-    own.waiting.push(() => (socket.destroyed ? undefined : begin()));
+    own.waiting.push(begin);
   });
 
   app.addHook('onRequest', (request, reply, done) => {
