@@ -2,8 +2,8 @@ import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts'
 import { sampleValue } from '@bookstore/metrics';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, imageEnv, openFds, rssMb, watchRss } from './support/hostile';
-import { startService, type ServiceProcess } from './support/processes';
+import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
+import { rssMb, startService, type ServiceProcess } from './support/processes';
 
 const WATCH = '/grpc.health.v1.Health/Watch';
 const identity = (bytes: Buffer) => bytes;

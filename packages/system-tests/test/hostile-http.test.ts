@@ -9,10 +9,9 @@ import {
   openConnections,
   openFds,
   resetAll,
-  rssMb,
   watchRss,
 } from './support/hostile';
-import { startService, type ServiceProcess } from './support/processes';
+import { rssMb, startService, type ServiceProcess } from './support/processes';
 
 /** The marketplace pod's memory limit (k8s/marketplace.yaml) and the margin the tests keep below it. */
 const POD_LIMIT_MB = 256;

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { rssMb } from './processes';
 import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -21,10 +22,6 @@ export function imageEnv(service: 'recommendations' | 'marketplace'): Record<str
   if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);
   return env;
 }
-
-/** Resident memory of a process, in MB, as the kernel (and a pod's memory limit) counts it. */
-export const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 /** Open file descriptors of a process (sockets, files, pipes). */
 export const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;

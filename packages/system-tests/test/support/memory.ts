@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ServiceProcess } from './processes';
+import { rssMb as processRssMb, type ServiceProcess } from './processes';
 
 /**
  * Node flags for a service whose memory a test reads: the inspector on a free loopback port, so
@@ -27,8 +26,7 @@ export interface MemoryProbe {
 }
 
 const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
-const rssMb = (pid: number) =>
-  mb(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024);
+const rssMb = (pid: number) => Math.round(processRssMb(pid) * 10) / 10;
 
 async function inspectorUrl(service: ServiceProcess): Promise<string> {
   for (let waited = 0; waited < 5000; waited += 50) {

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { requireBinary, type RuleGroup } from './monitoring';
+import { freePort } from './terminal'; // Prometheus cannot listen on port 0 and report the port it got
 
 export interface Alert {
   labels: Record<string, string>;
@@ -19,16 +19,6 @@ export interface PrometheusProcess {
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   alerts(): Promise<Alert[]>;
   stop(): Promise<void>;
-}
-
-/** A free loopback port: Prometheus cannot listen on port 0 and report the port it got. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
