@@ -40,7 +40,7 @@ lint: install ## buf lint on the contract, eslint on the TypeScript
 	$(PNPM) exec eslint .
 	$(PNPM) exec prettier --check '**/*.{ts,js,mjs}'
 
-typecheck: build ## tsc --noEmit in every package (sources and tests; needs the libraries built)
+typecheck: install ## tsc in every package, sources and tests (project references: tsc -b builds what a package imports)
 	$(PNPM) -r typecheck
 
 build: install ## Compile every package to dist/
@@ -115,4 +115,4 @@ dev: build ## Both services in watch mode: src/ or views/ change → rebuild + r
 	node scripts/dev.js
 
 clean: ## Remove build output and installed dependencies
-	rm -rf packages/*/dist node_modules packages/*/node_modules $(TOOLS)
+	rm -rf packages/*/dist packages/*/*.tsbuildinfo node_modules packages/*/node_modules $(TOOLS)

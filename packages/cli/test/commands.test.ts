@@ -1,3 +1,4 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { startRecommendations, titlesOf, type RunningServer } from './support/recommendations-server';
@@ -64,10 +65,10 @@ describe('bookstore against a real Recommendations server', () => {
       stdout: expect.stringMatching(/\(overall\)\s+SERVING/),
       stderr: '',
     });
-    const named = await cli('health', '--json', '--service', 'bookstore.recommendations.v1.RecommendationService');
+    const named = await cli('health', '--json', '--service', RECOMMENDATION_SERVICE_NAME);
     expect(named.code).toBe(0);
     expect(JSON.parse(named.stdout)).toEqual({
-      service: 'bookstore.recommendations.v1.RecommendationService',
+      service: RECOMMENDATION_SERVICE_NAME,
       status: 'SERVING',
     });
   });

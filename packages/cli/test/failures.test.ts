@@ -1,22 +1,13 @@
-import { createServer } from 'node:net';
 import { createRecommender, createCatalog, BOOKS } from '@bookstore/recommendations';
+import { freePort } from '@bookstore/test-support';
 import { startRecommendations, type RunningServer } from './support/recommendations-server';
 import { runCli } from './support/run-cli';
-
-/** A loopback port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('bookstore failures: the gRPC status on stderr, a distinct exit code', () => {
   it.each([['recommend', '--category', 'mystery'], ['books'], ['health'], ['watch-health']])(
     'server down: %s exits 24 (UNAVAILABLE)',
     async (...args) => {
-      const result = await runCli(args, { RECOMMENDATIONS_ADDR: `127.0.0.1:${await closedPort()}` });
+      const result = await runCli(args, { RECOMMENDATIONS_ADDR: `127.0.0.1:${await freePort()}` });
       expect(result.code).toBe(24);
       expect(result.stderr).toMatch(/^bookstore: UNAVAILABLE: /);
       expect(result.stdout).toBe('');

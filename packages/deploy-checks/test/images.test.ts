@@ -48,6 +48,22 @@ describe.each([
   });
 });
 
+describe('what the images are built from', () => {
+  it('keeps @bookstore/test-support out of every image: only devDependencies name it (deploy --prod drops them)', () => {
+    const manifests = readdirSync(join(ROOT, 'packages'))
+      .map((name) => join(ROOT, 'packages', name, 'package.json'))
+      .filter((path) => existsSync(path))
+      .map(
+        (path) =>
+          JSON.parse(readFileSync(path, 'utf8')) as { name: string; dependencies?: object; devDependencies?: object },
+      );
+    const users = manifests.filter((m) => '@bookstore/test-support' in (m.devDependencies ?? {})).map((m) => m.name);
+    expect(users).toEqual(expect.arrayContaining(['@bookstore/recommendations', '@bookstore/marketplace']));
+    for (const manifest of manifests)
+      expect(Object.keys(manifest.dependencies ?? {})).not.toContain('@bookstore/test-support');
+  });
+});
+
 describe('the build context and the compose stack', () => {
   it('keeps node_modules, dist and .git out of the context', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');

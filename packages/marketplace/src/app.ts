@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import staticFiles from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.url.length > MAX_URL_LENGTH) return reply.code(414).type('text/plain').send('URI Too Long');
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     // While shutting down, answer in-flight requests with `Connection: close` so keep-alive
     // clients let go and the server can finish closing before the grace period ends.
     if (!isReady()) reply.header('connection', 'close');

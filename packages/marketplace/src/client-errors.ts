@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -41,7 +42,7 @@ export function createClientErrorAnswers() {
     for (const [name, value] of pairs) reply.header(name, value);
     void reply
       .code(400)
-      .header('x-request-id', request.id)
+      .header(REQUEST_ID_HEADER, request.id)
       .type('text/plain; charset=utf-8')
       .send(error.code === 'FST_ERR_BAD_URL' ? 'Bad Request: malformed URL\n' : 'Bad Request\n');
   }

@@ -1,9 +1,6 @@
-import { createEnvReader } from '@bookstore/env-config';
+import { createEnvReader, LOG_LEVELS, type LogLevel } from '@bookstore/service-kit';
 import { type HttpLimits, readHttpLimits } from './http-limits';
 import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Everything the marketplace reads from its environment, validated and frozen. */
 export interface MarketplaceConfig {

@@ -1,4 +1,4 @@
-import type { EnvReader } from '@bookstore/env-config';
+import type { EnvReader } from '@bookstore/service-kit';
 
 /**
  * Every bound of the public HTTP port, stated once with the reason for its value (house style

@@ -1,8 +1,6 @@
 // Keep first: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
-import { createMetricsServer } from '@bookstore/metrics';
-import { loadConfigOrExit } from '@bookstore/env-config';
-import { handleShutdownSignals } from '@bookstore/runtime';
+import { createMetricsServer, handleShutdownSignals, loadConfigOrExit } from '@bookstore/service-kit';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
@@ -52,7 +50,6 @@ async function main(): Promise<void> {
   handleShutdownSignals({
     logger,
     message: 'shutting down: refusing new connections, finishing requests',
-    graceMs: config.shutdownGraceMs,
     forceAfterMs: config.shutdownGraceMs,
     stop: async () => {
       ready = false;

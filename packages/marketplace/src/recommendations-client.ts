@@ -3,8 +3,10 @@ import {
   BookCategory,
   type BookRecommendation,
   type ListBooksResponse,
+  RECOMMENDATION_SERVICE_NAME,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
+import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import {
   type ChannelOptions,
   credentials,
@@ -49,7 +51,7 @@ const SERVICE_CONFIG = {
   loadBalancingConfig: [{ round_robin: {} }],
   methodConfig: [
     {
-      name: [{ service: 'bookstore.recommendations.v1.RecommendationService' }],
+      name: [{ service: RECOMMENDATION_SERVICE_NAME }],
       retryPolicy: {
         maxAttempts: 3,
         initialBackoff: '0.01s',
@@ -105,7 +107,7 @@ export function createRecommendationsClient(options: {
   const callOptions = () => ({ deadline: Date.now() + options.timeoutMs });
   const metadataFor = (requestId: string | undefined) => {
     const metadata = new Metadata();
-    if (requestId !== undefined) metadata.set('x-request-id', requestId);
+    if (requestId !== undefined) metadata.set(REQUEST_ID_HEADER, requestId);
     return metadata;
   };
 

@@ -1,4 +1,4 @@
-import type { EnvReader } from '@bookstore/env-config';
+import type { EnvReader } from '@bookstore/service-kit';
 
 /** TLS to Recommendations (docs/operations.md); absent means plaintext. */
 export interface RecommendationsTlsConfig {

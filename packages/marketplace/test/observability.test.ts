@@ -1,4 +1,5 @@
-import { sampleValue } from '@bookstore/metrics';
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/test-support';
 import pino from 'pino';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -30,7 +31,7 @@ describe('marketplace metrics', () => {
       await app.inject('/');
 
       const text = await metrics.registry.metrics();
-      const service = 'bookstore.recommendations.v1.RecommendationService';
+      const service = RECOMMENDATION_SERVICE_NAME;
       expect(
         sampleValue(text, 'grpc_client_handled_total', {
           grpc_service: service,

@@ -1,7 +1,4 @@
-import { createEnvReader } from '@bookstore/env-config';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { createEnvReader, LOG_LEVELS, type LogLevel } from '@bookstore/service-kit';
 
 /** Files of the optional TLS set-up; with `clientCaFile`, clients must present a certificate. */
 export interface TlsConfig {

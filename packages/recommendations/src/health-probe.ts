@@ -1,12 +1,16 @@
+import { loadConfigOrExit } from '@bookstore/service-kit';
 import { credentials, type Client, makeClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { loadConfig } from './config';
 
 /**
  * `node dist/health-probe.js`: exits 0 when this container's `readiness` health status is SERVING.
  * The container HEALTHCHECK for Docker and compose (Kubernetes uses its native gRPC probe).
- * With TLS on, it asks the plaintext HEALTH_PORT, as the Kubernetes probes do.
+ * With TLS on, it asks the plaintext HEALTH_PORT, as the Kubernetes probes do. The ports come from
+ * the service's own config, so the probe and the server cannot disagree on a default.
  */
-const port = process.env.TLS_CERT_FILE ? (process.env.HEALTH_PORT ?? '50052') : (process.env.PORT ?? '50051');
+const config = loadConfigOrExit('recommendations health probe', loadConfig);
+const port = config.tls === undefined ? config.port : config.healthPort;
 const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
 const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as Client & {
   check(request: object, options: object, callback: (error: Error | null, response?: { status: string }) => void): void;

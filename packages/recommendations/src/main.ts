@@ -1,7 +1,6 @@
 // Keep first: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
-import { loadConfigOrExit } from '@bookstore/env-config';
-import { handleShutdownSignals } from '@bookstore/runtime';
+import { handleShutdownSignals, loadConfigOrExit } from '@bookstore/service-kit';
 import { loadConfig } from './config';
 import { BOOKS } from './domain/books';
 import { createCatalog } from './domain/catalog';
@@ -29,7 +28,6 @@ async function main(): Promise<void> {
   handleShutdownSignals({
     logger,
     message: 'shutting down: readiness NOT_SERVING, draining calls',
-    graceMs: config.shutdownGraceMs,
     stop: async () => {
       await server.stop();
       await tracing?.shutdown();

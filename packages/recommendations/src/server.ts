@@ -8,7 +8,7 @@ import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
 import { createObservabilityInterceptor } from './interceptors/observability';
-import { createMetricsServer } from '@bookstore/metrics';
+import { createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
 import { countUnknownMethods } from './observability/unknown-methods';
 import { createReflectionService } from './reflection';

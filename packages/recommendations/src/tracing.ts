@@ -1,4 +1,4 @@
-import { startTracing } from '@bookstore/tracing';
+import { startTracing } from '@bookstore/service-kit/tracing';
 
 /**
  * Imported first by main.ts: OpenTelemetry must patch `http` and `@grpc/grpc-js` before any other

@@ -1,5 +1,6 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
-import { createHealthClient } from './support/health-client';
+import { createHealthClient } from '@bookstore/test-support';
 import { startTestServer } from './support/test-server';
 
 describe('grpc.health.v1.Health', () => {
@@ -7,7 +8,7 @@ describe('grpc.health.v1.Health', () => {
     const server = await startTestServer();
     const health = createHealthClient(server.address);
     try {
-      for (const name of ['', 'liveness', 'readiness', 'bookstore.recommendations.v1.RecommendationService']) {
+      for (const name of ['', 'liveness', 'readiness', RECOMMENDATION_SERVICE_NAME]) {
         expect(await health.check(name)).toBe('SERVING');
       }
       const unknown = await health.check('nope').catch((error: ServiceError) => error);

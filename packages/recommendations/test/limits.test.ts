@@ -1,9 +1,10 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
-import { createHealthClient } from './support/health-client';
+import { createHealthClient } from '@bookstore/test-support';
 import { createRawClient, paddedRecommendRequest } from './support/raw-client';
 import { startTestServer } from './support/test-server';
 
-const RECOMMEND = '/bookstore.recommendations.v1.RecommendationService/Recommend';
+const RECOMMEND = `/${RECOMMENDATION_SERVICE_NAME}/Recommend`;
 
 describe('message size limits', () => {
   it('answers RESOURCE_EXHAUSTED to a 1 MiB request and keeps serving', async () => {

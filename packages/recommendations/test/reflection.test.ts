@@ -1,3 +1,4 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { credentials, loadPackageDefinition, status as Status, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { FileDescriptorProto } from 'ts-proto-descriptors';
@@ -58,9 +59,7 @@ describe('server reflection', () => {
     try {
       const response = await reflect(server.address, { listServices: '' });
       const names = response.listServicesResponse?.service.map((s) => s.name) ?? [];
-      expect(names).toEqual(
-        expect.arrayContaining(['bookstore.recommendations.v1.RecommendationService', 'grpc.health.v1.Health']),
-      );
+      expect(names).toEqual(expect.arrayContaining([RECOMMENDATION_SERVICE_NAME, 'grpc.health.v1.Health']));
     } finally {
       await server.close();
     }
@@ -70,7 +69,7 @@ describe('server reflection', () => {
     const server = await startTestServer();
     try {
       const response = await reflect(server.address, {
-        fileContainingSymbol: 'bookstore.recommendations.v1.RecommendationService',
+        fileContainingSymbol: RECOMMENDATION_SERVICE_NAME,
       });
       const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
         FileDescriptorProto.decode(bytes),

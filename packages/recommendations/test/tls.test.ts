@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recommend } from './support/calls';
 import { createCertificateAuthority, createScratchDir } from './support/certificates';
-import { createHealthClient } from './support/health-client';
+import { createHealthClient } from '@bookstore/test-support';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const request = { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 };

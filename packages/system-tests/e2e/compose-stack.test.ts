@@ -1,4 +1,4 @@
-import { sampleValue } from '@bookstore/metrics';
+import { sampleValue } from '@bookstore/test-support';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { isFailedPage, loadPage } from '../test/support/pages';

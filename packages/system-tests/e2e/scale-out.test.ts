@@ -1,4 +1,4 @@
-import { sampleValue } from '@bookstore/metrics';
+import { sampleValue } from '@bookstore/test-support';
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';

@@ -5,7 +5,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { copyOfServices, REPO } from './support/dev-copy';
-import { freePort, killGroup, watchOutput } from './support/terminal';
+import { freePort } from '@bookstore/test-support';
+import { killGroup, watchOutput } from './support/terminal';
 
 async function mysteryTitles(port: number): Promise<string[]> {
   const client = new RecommendationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());

@@ -1,9 +1,9 @@
 import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
-import { sampleValue } from '@bookstore/metrics';
+import { fetchMetricsText, rssMb, sampleValue } from '@bookstore/test-support';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
-import { rssMb, startService, type ServiceProcess } from './support/processes';
+import { startService, type ServiceProcess } from './support/processes';
 
 const WATCH = '/grpc.health.v1.Health/Watch';
 const identity = (bytes: Buffer) => bytes;
@@ -25,7 +25,7 @@ function healthRequest(name: string): Buffer {
 }
 
 async function heapUsedMb(service: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  const text = await fetchMetricsText(service.ready.metricsPort as number);
   return (sampleValue(text, 'nodejs_heap_size_used_bytes') ?? Number.NaN) / 1024 / 1024;
 }
 

@@ -11,7 +11,8 @@ import {
   resetAll,
   watchRss,
 } from './support/hostile';
-import { rssMb, startService, type ServiceProcess } from './support/processes';
+import { rssMb } from '@bookstore/test-support';
+import { startService, type ServiceProcess } from './support/processes';
 
 /** The marketplace pod's memory limit (k8s/marketplace.yaml) and the margin the tests keep below it. */
 const POD_LIMIT_MB = 256;

@@ -1,15 +1,15 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
-import { sampleValue } from '@bookstore/metrics';
+import { BookCategory, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
+import { fetchMetricsText, sampleValue } from '@bookstore/test-support';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INSPECTABLE, type MemoryProbe, type MemorySample, openMemoryProbe } from './support/memory';
 import { startService, type ServiceProcess } from './support/processes';
 
 const identity = (bytes: Buffer) => bytes;
-const LIST_BOOKS = '/bookstore.recommendations.v1.RecommendationService/ListBooks';
+const LIST_BOOKS = `/${RECOMMENDATION_SERVICE_NAME}/ListBooks`;
 
 async function activeHandles(service: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  const text = await fetchMetricsText(service.ready.metricsPort as number);
   return sampleValue(text, 'nodejs_active_handles_total') ?? Number.NaN;
 }
 
@@ -83,12 +83,8 @@ describe('no leaks in recommendations under abandoned calls', () => {
     ]);
     const send = () =>
       new Promise<number>((resolve) =>
-        client.makeUnaryRequest(
-          '/bookstore.recommendations.v1.RecommendationService/Recommend',
-          identity,
-          identity,
-          bomb,
-          (e) => resolve(e?.code ?? 0),
+        client.makeUnaryRequest(`/${RECOMMENDATION_SERVICE_NAME}/Recommend`, identity, identity, bomb, (e) =>
+          resolve(e?.code ?? 0),
         ),
       );
     for (let i = 0; i < 20; i += 1) await send();

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { copyOfServices } from './support/dev-copy';
-import { freePort, killGroup, runInTerminal, watchOutput } from './support/terminal';
+import { freePort } from '@bookstore/test-support';
+import { killGroup, runInTerminal, watchOutput } from './support/terminal';
 
 const RUN_LOCAL = join(__dirname, '..', '..', '..', 'scripts', 'run-local.js');
 const DEV = join(__dirname, '..', '..', '..', 'scripts', 'dev.js');

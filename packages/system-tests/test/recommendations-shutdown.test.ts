@@ -1,7 +1,7 @@
 import { BookCategory, type ListBooksResponse, RecommendationServiceClient } from '@bookstore/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { once } from 'node:events';
-import { watchHealth } from './support/health-client';
+import { watchHealth } from '@bookstore/test-support';
 import { startService } from './support/processes';
 
 describe('recommendations on SIGTERM', () => {

@@ -1,4 +1,4 @@
-import { sampleValue } from '@bookstore/metrics';
+import { fetchMetricsText, sampleValue } from '@bookstore/test-support';
 import { ipv4Target, startMarketplace, startReplicas, stopAll } from './support/bookstore';
 import { steadyLoad } from './support/load';
 import { INSPECTABLE, type MemoryProbe, openMemoryProbe } from './support/memory';
@@ -15,7 +15,7 @@ const INTERVALS = SECONDS >= 600 ? SECONDS / 60 : 6;
 const RATE = 100;
 
 async function eventLoopP99Ms(service: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${service.ready.metricsPort as number}/metrics`)).text();
+  const text = await fetchMetricsText(service.ready.metricsPort as number);
   return (sampleValue(text, 'nodejs_eventloop_lag_p99_seconds') ?? Number.NaN) * 1000;
 }
 

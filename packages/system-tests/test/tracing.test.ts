@@ -1,3 +1,4 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMarketplace, startReplicas, stopAll } from './support/bookstore';
 import { startOtlpReceiver } from './support/otlp-receiver';
@@ -48,7 +49,7 @@ describe('W3C trace context with OpenTelemetry', () => {
       const { pageSpan, rpcClient, rpcServer } = find();
       expect(pageSpan?.parentSpanId).toBe('00f067aa0ba902b7');
       expect(rpcClient?.parentSpanId).toBe(pageSpan?.spanId);
-      expect(rpcServer?.name).toContain('bookstore.recommendations.v1.RecommendationService/Recommend');
+      expect(rpcServer?.name).toContain(`${RECOMMENDATION_SERVICE_NAME}/Recommend`);
       expect(rpcServer?.parentSpanId).toBe(rpcClient?.spanId);
     } finally {
       await stopAll(processes);

@@ -1,4 +1,4 @@
-import { goCodeName, methodLabels } from '@bookstore/metrics';
+import { goCodeName, methodLabels } from '@bookstore/service-kit';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import type { MarketplaceMetrics } from './marketplace-metrics';
 

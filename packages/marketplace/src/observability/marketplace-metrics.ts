@@ -1,4 +1,4 @@
-import { DEFAULT_SECONDS_BUCKETS } from '@bookstore/metrics';
+import { DEFAULT_SECONDS_BUCKETS } from '@bookstore/service-kit';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Client-side gRPC metrics (go-grpc-prometheus names) and HTTP request metrics, in one registry. */

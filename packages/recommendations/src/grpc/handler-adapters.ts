@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import { once } from 'node:events';
 import type {
   handleServerStreamingCall,
@@ -61,7 +62,7 @@ export function createHandlerAdapters(logger: Logger) {
   function fail(call: AnyCall, error: unknown) {
     const mapped = mapError(error);
     if (!mapped.expected) {
-      const requestId = call.metadata.get('x-request-id')[0];
+      const requestId = call.metadata.get(REQUEST_ID_HEADER)[0];
       logger.error({ err: error, method: call.getPath(), requestId }, 'unhandled error in handler');
     }
     return toServiceError(mapped);

@@ -1,15 +1,9 @@
-import { methodLabels } from '@bookstore/metrics';
+import { methodLabels, REQUEST_ID_HEADER, requestIdOrNew } from '@bookstore/service-kit';
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { callerOf } from '../grpc/caller-identity';
 import type { MethodMetrics, ServerMetrics } from '../observability/server-metrics';
 import { trackCallEnd } from './call-end';
-
-export const REQUEST_ID_KEY = 'x-request-id';
-
-/** Incoming ids are kept only when they look like ids: short, and safe to log and echo. */
-const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
 
 /** Codes that mean the caller asked for something wrong: a warning, not an alert. */
 const CLIENT_ERRORS = new Set<Status>([
@@ -96,9 +90,8 @@ export function createObservabilityInterceptor(options: {
       start: (next) =>
         next({
           onReceiveMetadata: (incoming, nextMetadata) => {
-            const sent = incoming.get(REQUEST_ID_KEY)[0];
-            requestId = typeof sent === 'string' && ACCEPTABLE_ID.test(sent) ? sent : randomUUID();
-            incoming.set(REQUEST_ID_KEY, requestId);
+            requestId = requestIdOrNew(incoming.get(REQUEST_ID_HEADER)[0]);
+            incoming.set(REQUEST_ID_HEADER, requestId);
             if (identifyCallers) caller = callerOf(call);
             if (debug()) metadata = incoming.getMap();
             nextMetadata(incoming);
@@ -111,7 +104,7 @@ export function createObservabilityInterceptor(options: {
         }),
       sendMetadata: (outgoing, next) => {
         headersSent = true;
-        outgoing.set(REQUEST_ID_KEY, requestId);
+        outgoing.set(REQUEST_ID_HEADER, requestId);
         next(outgoing);
       },
       sendMessage: (message, next) => {
@@ -119,7 +112,7 @@ export function createObservabilityInterceptor(options: {
         next(message);
       },
       sendStatus: (status, next) => {
-        if (!headersSent && status.metadata) status.metadata.set(REQUEST_ID_KEY, requestId);
+        if (!headersSent && status.metadata) status.metadata.set(REQUEST_ID_HEADER, requestId);
         end.statusSent(status.code);
         next(status);
       },

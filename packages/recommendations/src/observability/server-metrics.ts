@@ -1,4 +1,4 @@
-import { DEFAULT_SECONDS_BUCKETS, goCodeName, type MethodLabels } from '@bookstore/metrics';
+import { DEFAULT_SECONDS_BUCKETS, goCodeName, type MethodLabels } from '@bookstore/service-kit';
 import { type status as Status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 

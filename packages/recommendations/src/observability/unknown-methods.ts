@@ -1,4 +1,4 @@
-import type { MethodLabels } from '@bookstore/metrics';
+import type { MethodLabels } from '@bookstore/service-kit';
 import { type Server, status as Status } from '@grpc/grpc-js';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';

@@ -1,12 +1,12 @@
-import { type BookCategory } from '@bookstore/contracts';
+import { type BookCategory, RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { recommend } from '../support/calls';
-import { createHealthClient } from '../support/health-client';
+import { createHealthClient } from '@bookstore/test-support';
 import { createRawClient } from '../support/raw-client';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const SERVICE = '/bookstore.recommendations.v1.RecommendationService';
+const SERVICE = `/${RECOMMENDATION_SERVICE_NAME}`;
 const RUNS = 10_000;
 
 describe('bad input to Recommendations (real server, raw bytes)', () => {

@@ -1,4 +1,4 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BookCategory, RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
 import { BOOKS } from '../../src/domain/books';
 import { recommend, rejectionOf } from '../support/calls';
@@ -50,7 +50,7 @@ describe('Recommend over gRPC', () => {
     const lines = server.logs.filter((l) => l.msg === 'rpc finished');
     expect(lines).toEqual([
       expect.objectContaining({
-        method: '/bookstore.recommendations.v1.RecommendationService/Recommend',
+        method: `/${RECOMMENDATION_SERVICE_NAME}/Recommend`,
         code: 'OK',
         level: 30,
       }),

@@ -1,11 +1,11 @@
-import { BookCategory } from '@bookstore/contracts';
-import { sampleValue } from '@bookstore/metrics';
+import { BookCategory, RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/test-support';
 import { BOOKS } from '../../src/domain/books';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const SERVICE = 'bookstore.recommendations.v1.RecommendationService';
+const SERVICE = RECOMMENDATION_SERVICE_NAME;
 
 describe('Prometheus metrics at /metrics', () => {
   let server: TestServer;

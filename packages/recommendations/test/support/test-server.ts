@@ -1,3 +1,4 @@
+import { fetchMetricsText } from '@bookstore/test-support';
 import { RecommendationServiceClient } from '@bookstore/contracts';
 import { type ChannelCredentials, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
@@ -55,7 +56,7 @@ export async function startTestServer(
     ports,
     client,
     logs,
-    metrics: async () => (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text(),
+    metrics: () => fetchMetricsText(ports.metricsPort),
     stop: () => server.stop(),
     close: async () => {
       client.close();

@@ -1,3 +1,4 @@
+import { fetchMetricsText } from '@bookstore/test-support';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,9 +52,7 @@ describe('every PromQL expression in monitoring/ (rules and dashboard)', () => {
     // Traffic, so the labelled series exist on both sides (a Recommend, a stream, a 400, an API call).
     for (const path of ['/', '/books', '/?category=nope', '/api/v1/recommendations?category=mystery'])
       await fetch(`http://127.0.0.1:${marketplace.port}${path}`);
-    const pages = await Promise.all(
-      running.map(async (p) => (await fetch(`http://127.0.0.1:${p.ready.metricsPort as number}/metrics`)).text()),
-    );
+    const pages = await Promise.all(running.map((p) => fetchMetricsText(p.ready.metricsPort as number)));
     exposed = new Set(pages.flatMap(exposedNames));
   });
   afterAll(() => stopAll(running.splice(0)));

@@ -1,4 +1,4 @@
-import { sampleValue } from '@bookstore/metrics';
+import { fetchMetricsText, sampleValue } from '@bookstore/test-support';
 import { startService, type ServiceProcess } from './processes';
 
 /** Recommendations replicas as separate processes on loopback, each on its own free port. */
@@ -26,7 +26,7 @@ export function ipv4Target(replicas: readonly { port: number }[]): string {
 
 /** How many Recommend calls a replica answered OK, from its own /metrics. */
 export async function recommendCallsServed(replica: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${replica.ready.metricsPort as number}/metrics`)).text();
+  const text = await fetchMetricsText(replica.ready.metricsPort as number);
   return sampleValue(text, 'grpc_server_handled_total', { grpc_method: 'Recommend', grpc_code: 'OK' }) ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssMb as processRssMb, type ServiceProcess } from './processes';
+import { rssMb as processRssMb } from '@bookstore/test-support';
+import type { ServiceProcess } from './processes';
 
 /**
  * Node flags for a service whose memory a test reads: the inspector on a free loopback port, so

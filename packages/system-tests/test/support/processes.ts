@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -71,7 +70,3 @@ export async function runToExit(service: 'recommendations' | 'marketplace', env:
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stderr };
 }
-
-/** Resident memory of a process, in MB, as the kernel (and a pod's memory limit) counts it. */
-export const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { requireBinary, type RuleGroup } from './monitoring';
-import { freePort } from './terminal'; // Prometheus cannot listen on port 0 and report the port it got
+import { freePort } from '@bookstore/test-support'; // Prometheus cannot listen on port 0 and report the port it got
 
 export interface Alert {
   labels: Record<string, string>;

@@ -1,0 +1,28 @@
+import { mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createLogDestination } from '../../src';
+
+describe('createLogDestination', () => {
+  it('writes every line whole and in order, multi-byte text intact', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'log-destination-')), 'out.log');
+    const fd = openSync(file, 'w');
+    const destination = createLogDestination({ fd });
+    const logger = pino({ base: undefined, timestamp: false }, destination);
+    // Far more than one 16 KiB batch, written while earlier writes are still in flight.
+    for (let i = 0; i < 20_000; i += 1) logger.info({ i, title: 'Dürrenmatt — 東京 📚' }, 'line');
+    // The writes are asynchronous: wait for the file to stop growing.
+    let size = -1;
+    while (statSync(file).size !== size) {
+      size = statSync(file).size;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(20_000);
+    lines.forEach((line, i) =>
+      expect(JSON.parse(line)).toEqual({ level: 30, i, title: 'Dürrenmatt — 東京 📚', msg: 'line' }),
+    );
+  });
+});

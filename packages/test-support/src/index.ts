@@ -1,0 +1,5 @@
+export { createHealthClient, watchHealth } from './health-client';
+export type { HealthClient } from './health-client';
+export { freePort } from './ports';
+export { rssMb } from './process-memory';
+export { fetchMetricsText, sampleValue } from './prometheus-text';
