@@ -1,5 +1,5 @@
+import { runToEnd } from '@bookstore/test-support';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startRecommendations, titlesOf, type RunningServer } from './support/recommendations-server';
@@ -15,19 +15,12 @@ function readmeBlock(name: string): string {
 }
 
 /** Runs a shell script with bash in the repository root, as a reader's terminal would. */
-async function shell(script: string, env: Record<string, string>) {
+function shell(script: string, env: Record<string, string>) {
   const child = spawn('bash', ['-c', script], {
     cwd: REPO,
     env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp', ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  return runToEnd(child, 20_000);
 }
 
 describe('the README commands, run as documented against a real server', () => {

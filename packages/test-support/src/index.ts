@@ -1,3 +1,5 @@
+export { runToEnd } from './child-process';
+export type { FinishedProcess } from './child-process';
 export { createHealthClient, watchHealth } from './health-client';
 export type { HealthClient } from './health-client';
 export { freePort } from './ports';

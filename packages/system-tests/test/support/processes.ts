@@ -1,3 +1,4 @@
+import { runToEnd } from '@bookstore/test-support';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -65,8 +66,6 @@ export async function startService(
 /** Runs a service to completion and returns its exit code and stderr (for start-up failures). */
 export async function runToExit(service: 'recommendations' | 'marketplace', env: Record<string, string>) {
   const child = spawn(process.execPath, [entryPoint(service)], { env: { PATH: process.env.PATH ?? '', ...env } });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const { code, stderr } = await runToEnd(child);
   return { code, stderr };
 }
