@@ -1,6 +1,7 @@
 // make bench: the services as shipped (production defaults: logs, metrics, interceptors, health)
 // beside bare ceilings, on this machine. Prints a table and writes results/latest.json.
 const { BookCategory, RecommendationServiceClient } = require('@bookstore/contracts');
+const { fetchMetricsText: metricsText } = require('@bookstore/test-support');
 const { credentials } = require('@grpc/grpc-js');
 const { writeFileSync } = require('node:fs');
 const { cpus } = require('node:os');
@@ -20,8 +21,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 3;
 const FIXED_RATE = 500;
-
-const metricsText = async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 
 /** Sample answers: h2load and wrk count HTTP status only, so check what came back. */
 function sampleRecommend(port) {

@@ -1,6 +1,7 @@
 // Starting the measured processes: pinned to a core, ready when they say "listening".
+const { rssMb: exactRssMb } = require('@bookstore/test-support');
 const { spawn } = require('node:child_process');
-const { openSync, readFileSync } = require('node:fs');
+const { openSync } = require('node:fs');
 const { connect } = require('node:net');
 const { tmpdir } = require('node:os');
 const { basename, join } = require('node:path');
@@ -34,13 +35,11 @@ async function startPinned({ cpu, script, env = {}, port, nodeArgs = [] }) {
   return child;
 }
 
-/** Resident set size of a process in MB, from /proc (the node process under taskset is the same pid: taskset execs). */
-function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Math.round((Number(line.split(/\s+/)[1]) / 1024) * 10) / 10;
-}
+/**
+ * Resident set size of a process in MB, to 0.1 MB as the tables print it (the node process under
+ * taskset is the same pid: taskset execs).
+ */
+const rssMb = (pid) => Math.round(exactRssMb(pid) * 10) / 10;
 
 async function stop(child) {
   if (child.exitCode !== null) return;
