@@ -21,7 +21,7 @@ export function parseCategory(value: string): BookCategory | undefined {
     .replaceAll('_', '-');
   const named = NAMES.find(([candidate]) => candidate === name);
   if (named !== undefined) return named[1];
-  if (/^\d{1,10}$/.test(value) && Number(value) <= 2 ** 31 - 1) return Number(value) as BookCategory;
+  if (/^\d{1,10}$/.test(value) && Number(value) <= 2 ** 31 - 1) return Number(value);
   return undefined;
 }
 

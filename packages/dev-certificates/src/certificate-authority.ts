@@ -4,7 +4,6 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 // Node's crypto makes keys but cannot sign X.509 certificates; @peculiar/x509 builds them on
 // WebCrypto (Node's own), with no native code and no shell-out to openssl.
@@ -43,7 +42,7 @@ async function pemKey(key: CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
-const newKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+const newKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
 const serial = () =>
   webcrypto.getRandomValues(new Uint8Array(16)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), '7');
 const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');

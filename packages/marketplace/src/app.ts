@@ -39,12 +39,13 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const clientErrors = createClientErrorAnswers();
+  // pino's Logger is a FastifyBaseLogger; typed as one, the instance keeps the default logger type.
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
     ...serverOptions(config.http),
     clientErrorHandler: clientErrors.clientErrorHandler,
     frameworkErrors: clientErrors.frameworkErrors,
-    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default logger type.
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance,
     genReqId: requestIdFrom,
     // A hop count is documented fastify behaviour that its typings leave out.
     trustProxy: config.trustProxy as boolean | string[],

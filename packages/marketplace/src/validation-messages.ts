@@ -6,7 +6,7 @@ import type { FastifySchemaValidationError } from 'fastify';
  */
 export function describeValidationErrors(errors: readonly FastifySchemaValidationError[]): string[] {
   return errors.map((error) => {
-    const params = error.params as Record<string, unknown>;
+    const params = error.params;
     const field = error.instancePath.replace(/^\//, '') || 'the query';
     switch (error.keyword) {
       case 'enum':

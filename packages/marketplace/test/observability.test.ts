@@ -105,11 +105,11 @@ describe('the access log', () => {
           method: 'GET',
           url: '/?category=self-help',
           statusCode: 200,
-          durationMs: expect.any(Number),
           remoteAddress: '127.0.0.1',
         }),
         expect.objectContaining({ reqId: 'page-2', statusCode: 404 }),
       ]);
+      expect(typeof lines[0]?.durationMs).toBe('number');
       expect(t.logs.filter((l) => l.reqId === 'page-1')).toHaveLength(1);
     } finally {
       await t.close();

@@ -36,9 +36,9 @@ describe('the built bookstore, as users run it', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const rpcs = recommendations.logs.filter((l) => l.msg === 'rpc finished');
     expect(rpcs.length).toBeGreaterThanOrEqual(1);
-    expect(rpcs[0]).toEqual(
-      expect.objectContaining({ method: expect.any(String), code: 'OK', durationMs: expect.any(Number) }),
-    );
+    expect(rpcs[0]?.code).toBe('OK');
+    expect(typeof rpcs[0]?.method).toBe('string');
+    expect(typeof rpcs[0]?.durationMs).toBe('number');
   });
 
   it('stops both on SIGTERM with exit code 0', async () => {

@@ -49,7 +49,7 @@ describe('make dev (scripts/dev.js) on a copy of the services sources', () => {
     const run = watchOutput(dev);
     const pids: number[] = [];
     const webPids: number[] = [];
-    createInterface({ input: dev.stdout! }).on('line', (line) => {
+    createInterface({ input: dev.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg: string; pid: number };
       if (entry.msg === 'recommendations listening') pids.push(entry.pid);
       if (entry.msg === 'marketplace listening') webPids.push(entry.pid);

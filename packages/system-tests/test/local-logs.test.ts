@@ -52,12 +52,12 @@ describe('make run and make dev logs: pino-pretty on a terminal, JSON lines anyw
     const exited = once(child, 'close');
     try {
       const pids: number[] = [];
-      for await (const line of createInterface({ input: child.stdout! })) {
+      for await (const line of createInterface({ input: child.stdout })) {
         const entry = JSON.parse(line) as { msg: string; pid: number };
         if (entry.msg.endsWith(' listening')) pids.push(entry.pid);
         if (pids.length === 2) break;
       }
-      child.stdout!.destroy();
+      child.stdout.destroy();
       // The next log line (this request's) cannot be written: the runner stops as on SIGTERM.
       await fetch(`http://127.0.0.1:${env.PORT}/?category=mystery`);
       const [code] = (await exited) as [number | null];

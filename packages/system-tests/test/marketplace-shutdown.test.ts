@@ -33,7 +33,7 @@ describe('marketplace on SIGTERM', () => {
       marketplace.child.kill('SIGTERM');
       const pages = await inFlight;
       for (const page of pages) expect([page.status, page.books.length]).toEqual([200, 3]);
-      const [code] = await exit;
+      const [code] = (await exit) as [number | null];
       expect(code).toBe(0);
       expect(performance.now() - signalledAt).toBeLessThan(5000);
       await expect(fetch(url)).rejects.toThrow();

@@ -40,7 +40,7 @@ describe('recommendations on SIGTERM', () => {
       expect(service.child.exitCode).toBeNull(); // still draining: the watch is open
 
       readiness.close();
-      const [code] = await exit;
+      const [code] = (await exit) as [number | null];
       expect(code).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(graceMs);
       expect(service.logs.map((l) => l.msg)).toEqual(

@@ -7,6 +7,7 @@ import {
   loadConfig,
   type Recommender,
 } from '@bookstore/recommendations';
+import type { BookCategory } from '@bookstore/contracts';
 
 export interface RunningServer {
   /** host:port on loopback. */
@@ -39,7 +40,7 @@ export async function startRecommendations(
   return { address: `127.0.0.1:${port}`, port, stop: () => server.stop() };
 }
 
-/** The catalog's titles of one category (by number), in id order. */
-export function titlesOf(category: number): string[] {
+/** The catalog's titles of one category, in id order. */
+export function titlesOf(category: BookCategory): string[] {
   return BOOKS.filter((book) => book.category === category).map((book) => book.title);
 }

@@ -1,3 +1,4 @@
+import { BookCategory } from '@bookstore/contracts';
 import { BOOKS } from '@bookstore/recommendations';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ describe('the storefront in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Mystery books you may like');
     const titles = await page.locator('li.book').allTextContents();
     expect(titles).toHaveLength(3);
-    const mystery = BOOKS.filter((b) => b.category === 1).map((b) => b.title);
+    const mystery = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_MYSTERY).map((b) => b.title);
     for (const title of titles) expect(mystery).toContain(title.trim());
     // The stylesheet applied: the current category is drawn as a filled pill.
     const current = page.locator('nav a[aria-current="page"]');
@@ -71,7 +72,7 @@ describe('the storefront in Chromium', () => {
     await page.waitForURL('**/?category=science-fiction');
     expect(await page.locator('h1').textContent()).toBe('Science fiction books you may like');
     const titles = (await page.locator('li.book').allTextContents()).map((t) => t.trim());
-    const scifi = BOOKS.filter((b) => b.category === 2).map((b) => b.title);
+    const scifi = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_SCIENCE_FICTION).map((b) => b.title);
     expect(titles).toHaveLength(3);
     for (const title of titles) expect(scifi).toContain(title);
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Science fiction');

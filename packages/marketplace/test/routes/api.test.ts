@@ -1,3 +1,4 @@
+import { BookCategory } from '@bookstore/contracts';
 import { BOOKS } from '@bookstore/recommendations';
 import { startRecommendations } from '../support/servers';
 import { buildTestApp, withBookstore } from '../support/test-app';
@@ -9,18 +10,20 @@ describe('the JSON API', () => {
     const response = await t.app.inject('/api/v1/recommendations?category=self-help&max=4&user=7');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
-    const { recommendations } = response.json() as { recommendations: { id: number; title: string }[] };
+    const { recommendations } = response.json<{ recommendations: { id: number; title: string }[] }>();
     expect(recommendations).toHaveLength(4);
-    const selfHelp = BOOKS.filter((b) => b.category === 3);
+    const selfHelp = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_SELF_HELP);
     for (const r of recommendations) {
       expect(Object.keys(r).sort()).toEqual(['id', 'title']);
       expect(selfHelp.map((b) => b.id)).toContain(r.id);
     }
-    expect((await t.app.inject('/api/v1/recommendations')).json().recommendations).toHaveLength(3);
+    expect(
+      (await t.app.inject('/api/v1/recommendations')).json<{ recommendations: unknown[] }>().recommendations,
+    ).toHaveLength(3);
   });
 
   it('GET /api/v1/books answers every book, or one category', async () => {
-    const all = (await t.app.inject('/api/v1/books')).json() as { books: { id: number; category: string }[] };
+    const all = (await t.app.inject('/api/v1/books')).json<{ books: { id: number; category: string }[] }>();
     expect(all.books.map((b) => b.id)).toEqual(BOOKS.map((b) => b.id).sort((a, b) => a - b));
     expect(all.books[0]).toEqual({
       id: 1,
@@ -28,9 +31,9 @@ describe('the JSON API', () => {
       author: 'Dashiell Hammett',
       category: 'mystery',
     });
-    const scifi = (await t.app.inject('/api/v1/books?category=science-fiction')).json() as {
+    const scifi = (await t.app.inject('/api/v1/books?category=science-fiction')).json<{
       books: { category: string }[];
-    };
+    }>();
     expect(new Set(scifi.books.map((b) => b.category))).toEqual(new Set(['science-fiction']));
   });
 
@@ -53,7 +56,7 @@ describe('the JSON API', () => {
   });
 
   it('publishes an OpenAPI 3 document of the API only, and Swagger UI with local assets', async () => {
-    const doc = (await t.app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await t.app.inject('/openapi.json')).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/books', '/api/v1/recommendations']);
     const ui = await t.app.inject('/docs/');

@@ -1,3 +1,4 @@
+import { BookCategory } from '@bookstore/contracts';
 import { BOOKS } from '@bookstore/recommendations';
 import { startRecommendations } from '../support/servers';
 import { html, withBookstore } from '../support/test-app';
@@ -14,14 +15,14 @@ describe('GET /', () => {
     expect(page.querySelector('h1')?.text).toBe('Mystery books you may like');
     const items = page.querySelectorAll('main li').map((li) => li.text.trim());
     expect(items).toHaveLength(3);
-    const mysteryTitles = BOOKS.filter((b) => b.category === 1).map((b) => b.title);
+    const mysteryTitles = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_MYSTERY).map((b) => b.title);
     for (const title of items) expect(mysteryTitles).toContain(title);
   });
 
   it.each([
-    ['science-fiction', 'Science fiction books you may like', 2],
-    ['self-help', 'Self help books you may like', 3],
-    ['mystery', 'Mystery books you may like', 1],
+    ['science-fiction', 'Science fiction books you may like', BookCategory.BOOK_CATEGORY_SCIENCE_FICTION],
+    ['self-help', 'Self help books you may like', BookCategory.BOOK_CATEGORY_SELF_HELP],
+    ['mystery', 'Mystery books you may like', BookCategory.BOOK_CATEGORY_MYSTERY],
   ])('switches to %s', async (slug, heading, category) => {
     const page = html((await t.app.inject(`/?category=${slug}`)).body);
     expect(page.querySelector('h1')?.text).toBe(heading);

@@ -1,4 +1,4 @@
-import { BookCategory, type RecommendRequest } from '@bookstore/contracts';
+import { BookCategory } from '@bookstore/contracts';
 import { BOOKS } from '@bookstore/recommendations';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
@@ -81,7 +81,7 @@ describe('what reaches Recommendations and what comes back', () => {
     const seen: number[] = [];
     const server = await startContractServer({
       recommend: (call, callback) => {
-        seen.push((call.request as RecommendRequest).userId);
+        seen.push(call.request.userId);
         callback(null, { recommendations: [] });
       },
       listBooks: (call) => call.end(),

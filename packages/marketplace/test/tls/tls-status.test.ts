@@ -7,7 +7,10 @@ const tlsError = (code: string) => Object.assign(new Error(`${code} happened`), 
 describe('the TLS failure log', () => {
   function capture(repeatMs?: number) {
     const lines: { msg: string; check?: string; failures?: number }[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
     return { lines, status: createTlsStatus({ logger, target: 'dns:///recommendations:50051', repeatMs }) };
   }
 

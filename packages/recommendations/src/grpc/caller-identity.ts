@@ -11,7 +11,7 @@ type AuthContext = ReturnType<ServerInterceptingCallInterface['getAuthContext']>
 export function callerIdentity(auth: AuthContext | null | undefined): string | undefined {
   const certificate = auth?.sslPeerCertificate;
   if (certificate === undefined) return undefined;
-  const cn = certificate.subject?.CN as string | string[] | undefined;
+  const cn = certificate.subject?.CN;
   const first = Array.isArray(cn) ? cn[0] : cn;
   if (first !== undefined && first !== '') return first;
   const san = certificate.subjectaltname?.split(', ')[0];

@@ -73,14 +73,14 @@ export function createHandlerAdapters(logger: Logger) {
     handle: (request: Req, context: CallContext) => Res | Promise<Res>,
   ): handleUnaryCall<Req, Res> {
     return (call, callback) => {
-      const context = contextOf(call as AnyCall);
+      const context = contextOf(call);
       const succeed = (response: Res) => {
         context.release();
         callback(null, response);
       };
       const failWith = (error: unknown) => {
         context.release();
-        callback(fail(call as AnyCall, error));
+        callback(fail(call, error));
       };
       let result: Res | Promise<Res>;
       try {
@@ -99,7 +99,7 @@ export function createHandlerAdapters(logger: Logger) {
     handle: (request: Req, context: CallContext) => Iterable<Res> | AsyncIterable<Res>,
   ): handleServerStreamingCall<Req, Res> {
     return (call) => {
-      const context = contextOf(call as AnyCall);
+      const context = contextOf(call);
       const run = async () => {
         for await (const message of handle(call.request, context)) {
           if (call.cancelled) return;

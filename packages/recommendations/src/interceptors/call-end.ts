@@ -17,7 +17,7 @@ export function statusWrittenBelow(call: ServerInterceptingCallInterface): Statu
     const stream = (current as { stream?: Http2Stream }).stream;
     if (stream !== undefined) {
       const written = stream.sentTrailers?.['grpc-status'] ?? stream.sentHeaders?.['grpc-status'];
-      return written === undefined ? Status.CANCELLED : (Number(written) as Status);
+      return written === undefined ? Status.CANCELLED : Number(written);
     }
     current = (current as { nextCall?: unknown }).nextCall;
   }

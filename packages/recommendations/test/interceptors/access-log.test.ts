@@ -23,12 +23,13 @@ describe('the access log', () => {
           level: 30,
           method: '/bookstore.recommendations.v1.RecommendationService/Recommend',
           code: 'OK',
-          durationMs: expect.any(Number),
-          peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
-          requestId: expect.any(String),
         }),
         expect.objectContaining({ level: 40, code: 'NOT_FOUND' }),
       ]);
+      const [first] = lines;
+      expect(typeof first?.durationMs).toBe('number');
+      expect(first?.peer).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(typeof first?.requestId).toBe('string');
       expect(lines[0]).not.toHaveProperty('metadata');
     } finally {
       await server.close();

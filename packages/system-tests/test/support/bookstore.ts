@@ -31,5 +31,5 @@ export async function recommendCallsServed(replica: ServiceProcess): Promise<num
 }
 
 export async function stopAll(processes: readonly (ServiceProcess | undefined)[]): Promise<void> {
-  await Promise.all(processes.map((p) => p?.stop('SIGKILL')));
+  await Promise.all(processes.filter((p) => p !== undefined).map((p) => p.stop('SIGKILL')));
 }
