@@ -65,14 +65,14 @@ describe('bad input to Recommendations (real server, raw bytes)', () => {
             const response = await recommend(server.client, request);
             const expected = maxResults === 0 ? 3 : Math.min(maxResults, 6);
             return (
-              userId >= 0 &&
+              userId >= 1 &&
               maxResults >= 0 &&
               [1, 2, 3].includes(category) &&
               response.recommendations.length === expected
             );
           } catch (error) {
             const { code } = error as { code: Status };
-            if (userId < 0 || maxResults < 0 || category === 0) return code === Status.INVALID_ARGUMENT;
+            if (userId < 1 || maxResults < 0 || category === 0) return code === Status.INVALID_ARGUMENT;
             return code === Status.NOT_FOUND && ![1, 2, 3].includes(category);
           }
         },
