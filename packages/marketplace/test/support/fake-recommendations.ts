@@ -14,23 +14,21 @@ const {
   BOOK_CATEGORY_SELF_HELP: SELF_HELP,
 } = BookCategory;
 
-/** The fake's catalog: five books a category, in id order. The Marketplace's tests own it. */
+/**
+ * The fake's catalog: the Python tutorial's nine books, three a category, in id order, so pages
+ * (and `make screenshot`) look like the bookstore. The Marketplace's tests own this list; the
+ * real catalog is Recommendations' business.
+ */
 export const FAKE_BOOKS: readonly Book[] = [
-  { id: 1, title: 'The Case of the Missing Proto', author: 'A. Sleuth', category: MYSTERY },
-  { id: 2, title: 'Death by Deadline', author: 'B. Timeout', category: MYSTERY },
-  { id: 3, title: 'The Vanishing Channel', author: 'C. Socket', category: MYSTERY },
-  { id: 4, title: 'Murder at Port 50051', author: 'D. Listener', category: MYSTERY },
-  { id: 5, title: 'The Silent Stream', author: 'E. Halfclose', category: MYSTERY },
-  { id: 6, title: 'The Left Hand of Latency', author: 'F. Jitter', category: SCI_FI },
-  { id: 7, title: 'Do Androids Dream of HTTP/2?', author: 'G. Frame', category: SCI_FI },
-  { id: 8, title: 'Foundation of Buffers', author: 'H. Window', category: SCI_FI },
-  { id: 9, title: 'The Moon is a Harsh Load Balancer', author: 'I. Roundrobin', category: SCI_FI },
-  { id: 10, title: 'Neuromancer in the Middle', author: 'J. Proxy', category: SCI_FI },
-  { id: 11, title: 'The 7 Habits of Highly Available People', author: 'K. Replica', category: SELF_HELP },
-  { id: 12, title: 'How to Win Retries', author: 'L. Backoff', category: SELF_HELP },
-  { id: 13, title: 'Thinking, Fast and Streaming', author: 'M. Chunk', category: SELF_HELP },
-  { id: 14, title: 'Atomic Commits', author: 'N. Rebase', category: SELF_HELP },
-  { id: 15, title: 'The Power of Now()', author: 'O. Clock', category: SELF_HELP },
+  { id: 1, title: 'The Maltese Falcon', author: 'Dashiell Hammett', category: MYSTERY },
+  { id: 2, title: 'Murder on the Orient Express', author: 'Agatha Christie', category: MYSTERY },
+  { id: 3, title: 'The Hound of the Baskervilles', author: 'Arthur Conan Doyle', category: MYSTERY },
+  { id: 4, title: "The Hitchhiker's Guide to the Galaxy", author: 'Douglas Adams', category: SCI_FI },
+  { id: 5, title: "Ender's Game", author: 'Orson Scott Card', category: SCI_FI },
+  { id: 6, title: 'The Dune Chronicles', author: 'Frank Herbert', category: SCI_FI },
+  { id: 7, title: 'The 7 Habits of Highly Effective People', author: 'Stephen R. Covey', category: SELF_HELP },
+  { id: 8, title: 'How to Win Friends and Influence People', author: 'Dale Carnegie', category: SELF_HELP },
+  { id: 9, title: "Man's Search for Meaning", author: 'Viktor E. Frankl', category: SELF_HELP },
 ];
 
 /** What the fake received: the method, its request, and who asked. */
