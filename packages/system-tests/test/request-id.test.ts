@@ -3,13 +3,14 @@ import { loadPage } from './support/pages';
 import type { ServiceProcess } from './support/processes';
 
 describe('x-request-id across both services', () => {
-  let processes: ServiceProcess[] = [];
+  const processes: ServiceProcess[] = [];
   afterAll(() => stopAll(processes));
 
   it('returns the id to the browser and writes it in both services’ logs', async () => {
     const [replica] = await startReplicas(1);
+    processes.push(replica as ServiceProcess);
     const marketplace = await startMarketplace(`127.0.0.1:${replica?.port}`);
-    processes = [marketplace, replica as ServiceProcess];
+    processes.push(marketplace);
 
     const given = await loadPage(`http://127.0.0.1:${marketplace.port}/`, { 'x-request-id': 'trace-me-123' });
     expect(given.headers.get('x-request-id')).toBe('trace-me-123');
