@@ -18,6 +18,9 @@ import type { ChannelSecurity } from './recommendations-credentials';
  * - DEADLINE_EXCEEDED: no answer within RECOMMENDATIONS_TIMEOUT_MS.
  * - RESOURCE_EXHAUSTED: the server is at one of its limits (concurrent streams, connections).
  * - CANCELLED: the server reset the call, as a replica's forced shutdown does to calls in flight.
+ * - any code on a call ended by an HTTP/2 stream reset rather than a gRPC status: grpc-js reports
+ *   a reset with INTERNAL_ERROR (a session torn down mid-call) as INTERNAL "Received RST_STREAM
+ *   with code 2": the connection broke the call, the server did not answer it (isStreamReset).
  *
  * Every other code (INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED, INTERNAL, UNKNOWN,
  * PERMISSION_DENIED, ...) means the two sides disagree or one has a bug: retrying later would
@@ -30,7 +33,15 @@ export const UNAVAILABLE_CODES: ReadonlySet<Status> = new Set([
   Status.CANCELLED,
 ]);
 
-/** A call that failed with a code outside UNAVAILABLE_CODES: a programming or deployment error. */
+/** grpc-js' wording for a call that ended by a stream reset, with no status from the server. */
+const STREAM_RESET = /^Received RST_STREAM with code [1-9]/;
+
+/** True when the failure is unavailable under the policy above (logged at warn, page degraded). */
+export function isUnavailable(error: Pick<ServiceError, 'code' | 'details'>): boolean {
+  return UNAVAILABLE_CODES.has(error.code) || STREAM_RESET.test(error.details);
+}
+
+/** A failed call that is not unavailable (see isUnavailable): a programming or deployment error. */
 export class RecommendationsCallError extends Error {
   readonly statusCode = 500;
 
@@ -66,7 +77,7 @@ export interface RecommendationsClient {
 
 /** Applies the failure policy to a failed call: unavailable (logged at warn), or thrown. */
 function failed(method: string, error: ServiceError, context: CallContext | undefined): { available: false } {
-  if (!UNAVAILABLE_CODES.has(error.code)) throw new RecommendationsCallError(error.code, error.details);
+  if (!isUnavailable(error)) throw new RecommendationsCallError(error.code, error.details);
   context?.log?.warn({ grpcCode: Status[error.code], method }, 'Recommendations unavailable; answered without it');
   return { available: false };
 }

@@ -1,5 +1,7 @@
 import type { RecommendationServiceServer } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
+import { constants, createServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { UNAVAILABLE_CODES } from '../src/recommendations-client';
 import { type FakeRecommendations, startFakeRecommendations, statusError } from './support/fake-recommendations';
 import { buildTestApp, html, type TestApp } from './support/test-app';
@@ -89,6 +91,21 @@ describe('the failure policy (recommendations-client.ts)', () => {
       (t) => expectUnavailable(t, 'DEADLINE_EXCEEDED'),
       200,
     );
+  });
+
+  it('a server that resets every stream (no gRPC status): unavailable, the same answers', async () => {
+    // A session torn down mid-call looks like this to the client: grpc-js says INTERNAL,
+    // "Received RST_STREAM with code 2", but the server never answered.
+    const server = createServer();
+    server.on('stream', (stream) => stream.close(constants.NGHTTP2_INTERNAL_ERROR));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const t = await buildTestApp({ address: `127.0.0.1:${(server.address() as AddressInfo).port}` });
+    try {
+      await expectUnavailable(t, 'INTERNAL');
+    } finally {
+      await t.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.each(['INVALID_ARGUMENT', 'NOT_FOUND', 'UNIMPLEMENTED', 'INTERNAL', 'UNKNOWN', 'PERMISSION_DENIED'] as const)(
