@@ -19,7 +19,7 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
   );
 }
 
-/** The Content-Security-Policy of every answer, in helmet's form; `policyHeader` writes it out. */
+/** The Content-Security-Policy of every answer, in helmet's form; `contentSecurityPolicy` writes it out. */
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   baseUri: ["'self'"],

@@ -1,5 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { newUserId, USER_PARAMETER } from '../user-identity';
