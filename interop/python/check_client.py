@@ -114,8 +114,8 @@ def main() -> None:
              grpc.StatusCode.INVALID_ARGUMENT, "category is required"),
             (pb.RecommendRequest(user_id=1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=-1),
              grpc.StatusCode.INVALID_ARGUMENT, "max_results must be >= 0 (got -1)"),
-            (pb.RecommendRequest(user_id=-1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=1),
-             grpc.StatusCode.INVALID_ARGUMENT, "user_id must be >= 0 (got -1)"),
+            (pb.RecommendRequest(user_id=0, category=pb.BOOK_CATEGORY_MYSTERY, max_results=1),
+             grpc.StatusCode.INVALID_ARGUMENT, "user_id must be >= 1 (got 0)"),
             (pb.RecommendRequest(user_id=1, category=99, max_results=1),
              grpc.StatusCode.NOT_FOUND, "no books in category 99"),
         ]

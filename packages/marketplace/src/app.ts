@@ -1,4 +1,3 @@
-import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import staticFiles from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { join } from 'node:path';
@@ -7,22 +6,21 @@ import { registerApiDocs } from './api-docs';
 import { createClientErrorAnswers } from './client-errors';
 import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './connection-guards';
+import { draining } from './draining';
 import { registerErrorHandling } from './error-handling';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { type MarketplaceMetrics, pageRecorder } from './observability/marketplace-metrics';
 import type { RecommendationsClient } from './recommendations-client';
-import { requestIdFrom } from './request-id';
+import { requestIdFrom, requestIdHeader } from './request-id';
 import { apiRoutes } from './routes/api';
 import { booksRoutes } from './routes/books';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { registerRateLimit, registerSecurityHeaders } from './security';
+import { urlLengthGuard } from './url-length-guard';
 import { registerViews } from './views';
 
 /** The stylesheet and other assets, beside src/ and dist/. */
-/** Longest request target accepted; longer gets 414. */
-export const MAX_URL_LENGTH = 2048;
-
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
 
 export interface AppOptions {
@@ -39,7 +37,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const clientErrors = createClientErrorAnswers();
-  // pino's Logger is a FastifyBaseLogger; typed as one, the instance keeps the default logger type.
+  // pino's Logger is a FastifyBaseLogger; typed so, the instance keeps its default logger type.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
     ...serverOptions(config.http),
@@ -58,16 +56,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Security headers first, so every answer carries them (the guards' 413 and the 414 below too).
   registerSecurityHeaders(app);
   registerConnectionGuards(app, config.http);
-  // No page or API takes a URL this long; Node itself answers 431 past 16 KiB of headers.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.length > MAX_URL_LENGTH) return reply.code(414).type('text/plain').send('URI Too Long');
-  });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-    // While shutting down, answer in-flight requests with `Connection: close` so keep-alive
-    // clients let go and the server can finish closing before the grace period ends.
-    if (!isReady()) reply.header('connection', 'close');
-  });
+  await app.register(urlLengthGuard);
+  await app.register(requestIdHeader);
+  await app.register(draining, { isReady });
 
   // The access log: one line when the response is sent. A route's logLevel applies (the probes
   // log at warn), and the line carries the request id like every line of the request.

@@ -18,8 +18,17 @@ export const CATEGORY_SLUGS: readonly string[] = CATEGORIES.map((c) => c.slug);
 
 export const DEFAULT_CATEGORY = CATEGORIES[0] as CategoryInfo;
 
-export function categoryBySlug(slug: string | undefined): CategoryInfo | undefined {
-  return slug === undefined ? DEFAULT_CATEGORY : CATEGORIES.find((c) => c.slug === slug);
+/**
+ * The `category` query parameter of whatever recommends (the homepage, the API): a slug, and the
+ * default category when absent. The default is applied here, by the schema, and nowhere else.
+ */
+export const CATEGORY_PARAMETER = { type: 'string', enum: CATEGORY_SLUGS, default: DEFAULT_CATEGORY.slug } as const;
+
+/** The category of a slug that the query schema has already checked. */
+export function categoryBySlug(slug: string): CategoryInfo {
+  const category = CATEGORIES.find((c) => c.slug === slug);
+  if (category === undefined) throw new Error(`unknown category slug "${slug}" passed the query schema`);
+  return category;
 }
 
 export function categoryByValue(value: BookCategory): CategoryInfo | undefined {

@@ -3,87 +3,103 @@ import {
   BookCategory,
   type BookRecommendation,
   type ListBooksResponse,
-  RECOMMENDATION_SERVICE_NAME,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
+import { credentials, type Interceptor, Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
-import {
-  type ChannelOptions,
-  credentials,
-  type Interceptor,
-  Metadata,
-  type ServiceError,
-  status as Status,
-} from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { CHANNEL_OPTIONS } from './recommendations-channel-options';
 import type { ChannelSecurity } from './recommendations-credentials';
 
-/** A failed call to Recommendations, with the gRPC code that ended it. */
-export class RecommendationsError extends Error {
+/**
+ * The failure policy, decided here once. These codes say Recommendations cannot answer *now*:
+ * pages render without what it would have given and the API answers 503 with Retry-After.
+ *
+ * - UNAVAILABLE: nothing listening, a connection or TLS handshake that failed, a server draining.
+ * - DEADLINE_EXCEEDED: no answer within RECOMMENDATIONS_TIMEOUT_MS.
+ * - RESOURCE_EXHAUSTED: the server is at one of its limits (concurrent streams, connections).
+ * - CANCELLED: the server reset the call, as a replica's forced shutdown does to calls in flight.
+ * - any code on a call ended by an HTTP/2 stream reset rather than a gRPC status: grpc-js reports
+ *   a reset with INTERNAL_ERROR (a session torn down mid-call) as INTERNAL "Received RST_STREAM
+ *   with code 2": the connection broke the call, the server did not answer it (isStreamReset).
+ *
+ * Every other code (INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED, INTERNAL, UNKNOWN,
+ * PERMISSION_DENIED, ...) means the two sides disagree or one has a bug: retrying later would
+ * not help, so it is thrown as a RecommendationsCallError, a 5xx logged at error with its stack.
+ */
+export const UNAVAILABLE_CODES: ReadonlySet<Status> = new Set([
+  Status.UNAVAILABLE,
+  Status.DEADLINE_EXCEEDED,
+  Status.RESOURCE_EXHAUSTED,
+  Status.CANCELLED,
+]);
+
+/** grpc-js' wording for a call that ended by a stream reset, with no status from the server. */
+const STREAM_RESET = /^Received RST_STREAM with code [1-9]/;
+
+/** True when the failure is unavailable under the policy above (logged at warn, page degraded). */
+export function isUnavailable(error: Pick<ServiceError, 'code' | 'details'>): boolean {
+  return UNAVAILABLE_CODES.has(error.code) || STREAM_RESET.test(error.details);
+}
+
+/** A failed call that is not unavailable (see isUnavailable): a programming or deployment error. */
+export class RecommendationsCallError extends Error {
+  readonly statusCode = 500;
+
   constructor(
     readonly code: Status,
     details: string,
   ) {
     super(`recommendations call failed: ${Status[code] ?? code}: ${details}`);
-    this.name = 'RecommendationsError';
+    this.name = 'RecommendationsCallError';
   }
+}
 
-  /** The code's name as logs and metrics write it, e.g. DEADLINE_EXCEEDED. */
-  get codeName(): string {
-    return Status[this.code] ?? String(this.code);
-  }
+/** What a call came to, for a route to render: the answer, or Recommendations is unavailable. */
+export type CallOutcome<T> = { readonly available: true; readonly value: T } | { readonly available: false };
+
+/** The request a call is made for. */
+export interface CallContext {
+  /** Sent on as `x-request-id` metadata. */
+  readonly requestId?: string;
+  /** The request's logger: an unavailable answer is logged on it at warn, with the request id. */
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 export interface RecommendationsClient {
   recommend(
     query: { userId: number; category: BookCategory; maxResults: number },
-    requestId?: string,
-  ): Promise<BookRecommendation[]>;
+    context?: CallContext,
+  ): Promise<CallOutcome<BookRecommendation[]>>;
   /** The whole catalog (or one category), read from the ListBooks stream. */
-  listBooks(category?: BookCategory, requestId?: string): Promise<Book[]>;
+  listBooks(category?: BookCategory, context?: CallContext): Promise<CallOutcome<Book[]>>;
   close(): void;
 }
 
-/**
- * Spread calls over every address the target resolves to, and retry only what is safe to retry
- * (UNAVAILABLE: the call never reached a handler). See docs/operations.md for each value.
- */
-const SERVICE_CONFIG = {
-  loadBalancingConfig: [{ round_robin: {} }],
-  methodConfig: [
-    {
-      name: [{ service: RECOMMENDATION_SERVICE_NAME }],
-      retryPolicy: {
-        maxAttempts: 3,
-        initialBackoff: '0.01s',
-        maxBackoff: '0.1s',
-        backoffMultiplier: 2,
-        retryableStatusCodes: ['UNAVAILABLE'],
-      },
-    },
-  ],
-  retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
-};
+/** Applies the failure policy to a failed call: unavailable (logged at warn), or the error to throw. */
+function failed(
+  method: string,
+  error: ServiceError,
+  context: CallContext | undefined,
+): { available: false } | RecommendationsCallError {
+  if (!isUnavailable(error)) return new RecommendationsCallError(error.code, error.details);
+  context?.log?.warn({ grpcCode: Status[error.code], method }, 'Recommendations unavailable; answered without it');
+  return { available: false };
+}
 
-const CHANNEL_OPTIONS: ChannelOptions = {
-  'grpc.service_config': JSON.stringify(SERVICE_CONFIG),
-  // Pings detect a dead connection (a pod gone without closing TCP) within ~35 s.
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 5_000,
-  // Reconnect quickly after an outage: the page recovers within ~2 s of a replica coming back
-  // (grpc-js' default backoff grows to 120 s).
-  'grpc.initial_reconnect_backoff_ms': 250,
-  'grpc.max_reconnect_backoff_ms': 2_000,
-  // Re-resolve dns:/// targets soon after a replica fails, so replaced pods are found quickly.
-  'grpc.dns_min_time_between_resolutions_ms': 2_000,
-};
-
-function toError(error: ServiceError): RecommendationsError {
-  return new RecommendationsError(error.code, error.details);
+/** Settles a call's promise with the policy's answer for a failure. */
+function settleFailure<T>(
+  outcome: { available: false } | RecommendationsCallError,
+  resolve: (value: { available: false } | T) => void,
+  reject: (error: Error) => void,
+): void {
+  if (outcome instanceof RecommendationsCallError) reject(outcome);
+  else resolve(outcome);
 }
 
 /**
  * The one module that calls Recommendations: one channel for the process lifetime, a deadline on
- * every call, and every failure turned into a RecommendationsError.
+ * every call, and every failure judged by the policy above.
  */
 export function createRecommendationsClient(options: {
   address: string;
@@ -112,29 +128,34 @@ export function createRecommendationsClient(options: {
   };
 
   return {
-    recommend: (query, requestId) =>
+    recommend: (query, context) =>
       new Promise((resolve, reject) => {
-        client.recommend(query, metadataFor(requestId), callOptions(), (error, response) =>
-          error ? reject(toError(error)) : (succeeded(), resolve(response.recommendations)),
-        );
+        client.recommend(query, metadataFor(context?.requestId), callOptions(), (error, response) => {
+          if (!error) {
+            succeeded();
+            resolve({ available: true, value: response.recommendations });
+            return;
+          }
+          settleFailure(failed('Recommend', error, context), resolve, reject);
+        });
       }),
-    listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, requestId) =>
+    listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, context) =>
       new Promise((resolve, reject) => {
         const books: Book[] = [];
-        const stream = client.listBooks({ category }, metadataFor(requestId), callOptions());
+        const stream = client.listBooks({ category }, metadataFor(context?.requestId), callOptions());
         stream.on('data', (message: ListBooksResponse) => {
           if (message.book) books.push(message.book);
         });
-        let failed = false;
+        let ended = false;
         stream.on('error', (error: ServiceError) => {
-          failed = true;
-          reject(toError(error));
+          ended = true;
+          settleFailure(failed('ListBooks', error, context), resolve, reject);
         });
         // grpc-js may also end a stream that failed.
         stream.on('end', () => {
-          if (failed) return;
+          if (ended) return;
           succeeded();
-          resolve(books);
+          resolve({ available: true, value: books });
         });
       }),
     close: () => client.close(),

@@ -19,20 +19,35 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
   );
 }
 
+/** The Content-Security-Policy of every answer, in helmet's form; `contentSecurityPolicy` writes it out. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CspDirectives = { [name in keyof typeof CSP_DIRECTIVES]: readonly string[] };
+
+/**
+ * The policy as a header value, with some directives replaced: the one place a page may relax it
+ * (Swagger UI's pages allow inline styles this way).
+ */
+export function contentSecurityPolicy(overrides: Partial<CspDirectives> = {}): string {
+  return Object.entries({ ...CSP_DIRECTIVES, ...overrides })
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join(';'); // as helmet writes it
+}
+
 function createSecurityHeaders() {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-      },
+      directives: Object.fromEntries(Object.entries(CSP_DIRECTIVES).map(([name, values]) => [name, [...values]])),
     },
   });
 }

@@ -2,13 +2,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomInt } from 'node:crypto';
 
 export const USER_COOKIE = 'uid';
-const MAX_USER_ID = 2147483647;
+/** The one rule for a user id, everywhere in the Marketplace: 1 to the largest int32. */
+export const MIN_USER_ID = 1;
+export const MAX_USER_ID = 2147483647;
+/** The `user` query parameter (pages and API), the same rule as a JSON schema. */
+export const USER_PARAMETER = { type: 'integer', minimum: MIN_USER_ID, maximum: MAX_USER_ID } as const;
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 function parseUserId(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d{1,10}$/.test(value)) return undefined;
   const id = Number(value);
-  return id >= 1 && id <= MAX_USER_ID ? id : undefined;
+  return id >= MIN_USER_ID && id <= MAX_USER_ID ? id : undefined;
 }
 
 /**
@@ -36,9 +40,14 @@ export function resolveUserId(
   if (fromQuery !== undefined) return fromQuery;
   const fromCookie = parseUserId(userCookieFrom(request.headers.cookie));
   if (fromCookie !== undefined) return fromCookie;
-  const id = randomInt(1, MAX_USER_ID);
+  const id = newUserId();
   const attributes = [`${USER_COOKIE}=${id}`, 'Path=/', `Max-Age=${ONE_YEAR_S}`, 'HttpOnly', 'SameSite=Lax'];
   if (options.secureCookie) attributes.push('Secure');
   reply.header('set-cookie', attributes.join('; '));
   return id;
+}
+
+/** An id for a user not seen before: random, within the rule. */
+export function newUserId(): number {
+  return randomInt(MIN_USER_ID, MAX_USER_ID + 1);
 }

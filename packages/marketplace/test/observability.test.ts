@@ -6,12 +6,12 @@ import { loadConfig } from '../src/config';
 import { createClientMetricsInterceptor } from '../src/observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from '../src/observability/marketplace-metrics';
 import { createRecommendationsClient } from '../src/recommendations-client';
-import { startRecommendations } from './support/servers';
+import { startFakeRecommendations } from './support/fake-recommendations';
 import { buildTestApp } from './support/test-app';
 
 describe('marketplace metrics', () => {
   it('counts client calls by method and code, and HTTP requests by route template', async () => {
-    const server = await startRecommendations();
+    const server = await startFakeRecommendations();
     const metrics = createMarketplaceMetrics();
     const recommendations = createRecommendationsClient({
       address: server.address,
@@ -31,10 +31,9 @@ describe('marketplace metrics', () => {
       await app.inject('/');
 
       const text = await metrics.registry.metrics();
-      const service = RECOMMENDATION_SERVICE_NAME;
       expect(
         sampleValue(text, 'grpc_client_handled_total', {
-          grpc_service: service,
+          grpc_service: RECOMMENDATION_SERVICE_NAME,
           grpc_method: 'Recommend',
           grpc_code: 'OK',
         }),
@@ -61,11 +60,12 @@ describe('marketplace metrics', () => {
     } finally {
       await app.close();
       recommendations.close();
+      await server.stop();
     }
   });
 
   it('counts pages rendered complete and degraded, each outcome from 0', async () => {
-    const server = await startRecommendations();
+    const server = await startFakeRecommendations();
     const metrics = createMarketplaceMetrics();
     const recommendations = createRecommendationsClient({ address: server.address, timeoutMs: 1000 });
     const app = await buildApp({ config: loadConfig({}), logger: pino({ level: 'silent' }), recommendations, metrics });
@@ -84,13 +84,14 @@ describe('marketplace metrics', () => {
     } finally {
       await app.close();
       recommendations.close();
+      await server.stop();
     }
   });
 });
 
 describe('the access log', () => {
   it('writes one line per request with the request id; the probes only at warn', async () => {
-    const server = await startRecommendations();
+    const server = await startFakeRecommendations();
     const t = await buildTestApp({ address: server.address });
     try {
       await t.app.inject({ url: '/?category=self-help', headers: { 'x-request-id': 'page-1' } });
@@ -105,11 +106,11 @@ describe('the access log', () => {
           method: 'GET',
           url: '/?category=self-help',
           statusCode: 200,
+          durationMs: expect.any(Number) as number,
           remoteAddress: '127.0.0.1',
         }),
         expect.objectContaining({ reqId: 'page-2', statusCode: 404 }),
       ]);
-      expect(typeof lines[0]?.durationMs).toBe('number');
       expect(t.logs.filter((l) => l.reqId === 'page-1')).toHaveLength(1);
     } finally {
       await t.close();

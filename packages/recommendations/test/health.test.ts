@@ -25,15 +25,23 @@ describe('grpc.health.v1.Health', () => {
     const readiness = health.watch('readiness');
     const liveness = health.watch('liveness');
     const seen: Record<string, string[]> = { readiness: [], liveness: [] };
+    /** Resolves when `stream` has sent `count` messages in all. */
+    const messages = (stream: typeof readiness, name: 'readiness' | 'liveness', count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (seen[name]!.length >= count ? resolve() : undefined);
+        stream.on('data', check);
+        check();
+      });
     readiness.on('data', (m: { status: string }) => seen.readiness?.push(m.status));
     liveness.on('data', (m: { status: string }) => seen.liveness?.push(m.status));
     readiness.on('error', () => undefined);
     liveness.on('error', () => undefined);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await Promise.all([messages(readiness, 'readiness', 1), messages(liveness, 'liveness', 1)]);
       const stopped = server.stop();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await messages(readiness, 'readiness', 2);
       expect(seen.readiness).toEqual(['SERVING', 'NOT_SERVING']);
+      // Both are set in the same step of the shutdown: a liveness change would have come with it.
       expect(seen.liveness).toEqual(['SERVING']);
       // The watches are in-flight calls; shutdown waits for them until the client lets go.
       readiness.cancel();
@@ -67,7 +75,8 @@ describe('grpc.health.v1.Health', () => {
 
 describe('held-open health watches', () => {
   it('are capped at MAX_HEALTH_WATCHES whatever their names; a cancelled one frees its place', async () => {
-    const server = await startTestServer({ env: { MAX_HEALTH_WATCHES: '3' } });
+    // At debug, the access log writes the line of a cancelled call: when the server saw it.
+    const server = await startTestServer({ env: { MAX_HEALTH_WATCHES: '3', LOG_LEVEL: 'debug' } });
     const health = createHealthClient(server.address);
     const firstMessage = (stream: ReturnType<typeof health.watch>) =>
       new Promise<string>((resolve, reject) => {
@@ -88,17 +97,12 @@ describe('held-open health watches', () => {
       const cancelled = new Promise((resolve) => held[0]?.once('error', resolve));
       held[0]?.cancel();
       await cancelled;
+      // The server sees the cancellation a moment after the client: wait for its log line (the
+      // place is freed in the same synchronous onCancel chain), then the next watch is admitted.
+      await server.waitForLog((l) => l.msg === 'rpc finished' && l.code === 'CANCELLED');
       const again = health.watch('liveness');
       held.push(again);
-      // The server sees the cancellation a moment after the client: retry until the place is free.
-      let status: string | ServiceError = await firstMessage(again).catch((error: ServiceError) => error);
-      for (let attempt = 0; typeof status !== 'string' && attempt < 20; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const retry = health.watch('liveness');
-        held.push(retry);
-        status = await firstMessage(retry).catch((error: ServiceError) => error);
-      }
-      expect(status).toBe('SERVING');
+      expect(await firstMessage(again)).toBe('SERVING');
     } finally {
       for (const stream of held) stream.cancel();
       health.close();

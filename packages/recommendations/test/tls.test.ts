@@ -2,13 +2,25 @@ import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts'
 import { credentials } from '@grpc/grpc-js';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { X509Certificate } from 'node:crypto';
+import { connect } from 'node:tls';
 import { recommend } from './support/calls';
 import { createCertificateAuthority, createScratchDir } from './support/certificates';
 import { createHealthClient } from '@bookstore/test-support';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const request = { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 };
+
+/** The SHA-256 fingerprint of the certificate a TLS handshake with the port is answered with. */
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ALPNProtocols: ['h2'], rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.on('error', reject);
+  });
+}
 
 describe('TLS and mutual TLS', () => {
   const scratch = createScratchDir();
@@ -77,7 +89,10 @@ describe('TLS and mutual TLS', () => {
       const renewed = otherCa.issue('recommendations', { server: true });
       copyFileSync(renewed.certFile, rotating.certFile);
       copyFileSync(renewed.keyFile, rotating.keyFile);
-      await sleep(500);
+      // The server rereads the files every 100 ms: wait until a handshake shows the new certificate.
+      const wanted = new X509Certificate(renewed.cert).fingerprint256;
+      const deadline = Date.now() + 5000;
+      while ((await servedFingerprint(server.ports.port)) !== wanted && Date.now() < deadline);
       expect(await callWith(server.address, credentials.createSsl(otherCa.ca))).toBe('ok');
     });
   });

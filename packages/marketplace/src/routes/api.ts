@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { CATEGORY_SLUGS, categoryBySlug, categoryByValue, DEFAULT_CATEGORY } from '../categories';
-import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
+import type { RecommendationsClient } from '../recommendations-client';
+import { newUserId, USER_PARAMETER } from '../user-identity';
 
 /** Seconds a client should wait before retrying when Recommendations is unavailable. */
 export const RETRY_AFTER_S = 5;
@@ -17,9 +18,10 @@ const recommendationsSchema = {
   querystring: {
     type: 'object',
     properties: {
-      category: { type: 'string', enum: CATEGORY_SLUGS, default: DEFAULT_CATEGORY.slug },
+      category: CATEGORY_PARAMETER,
       max: { type: 'integer', minimum: 1, maximum: 50, default: 3 },
-      user: { type: 'integer', minimum: 0, maximum: 2147483647, default: 0 },
+      // Without it, the call is for a user not seen before, as on a first visit to the pages.
+      user: USER_PARAMETER,
     },
     additionalProperties: false,
   },
@@ -76,47 +78,50 @@ const booksSchema = {
   },
 } as const;
 
+/** 503 with Retry-After: Recommendations is unavailable (the client has logged why). */
+function unavailable(reply: FastifyReply) {
+  return reply
+    .code(503)
+    .header('retry-after', String(RETRY_AFTER_S))
+    .send({ statusCode: 503, error: 'Service Unavailable', message: 'Recommendations are unavailable; retry later.' });
+}
+
 /**
  * The JSON API under `/api/v1`. Unlike the pages it does not degrade: when Recommendations fails
  * it answers 503 with Retry-After, because an API client wants an explicit failure.
  */
 export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsClient }> = async (app, options) => {
-  const unavailable = (error: RecommendationsError) => {
-    app.log.warn({ grpcCode: error.codeName }, 'recommendations unavailable; API answered 503');
-    return { statusCode: 503, error: 'Service Unavailable', message: 'Recommendations are unavailable; retry later.' };
-  };
-
-  app.get<{ Querystring: { category: string; max: number; user: number } }>(
+  app.get<{ Querystring: { category: string; max: number; user?: number } }>(
     '/api/v1/recommendations',
     { schema: recommendationsSchema },
     async (request, reply) => {
-      const category = categoryBySlug(request.query.category) ?? DEFAULT_CATEGORY;
-      try {
-        const recommendations = await options.recommendations.recommend(
-          { userId: request.query.user, category: category.value, maxResults: request.query.max },
-          request.id,
-        );
-        return { recommendations: recommendations.map(({ id, title }) => ({ id, title })) };
-      } catch (error) {
-        if (!(error instanceof RecommendationsError)) throw error;
-        return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send(unavailable(error));
-      }
+      const { category, max, user } = request.query;
+      const outcome = await options.recommendations.recommend(
+        { userId: user ?? newUserId(), category: categoryBySlug(category).value, maxResults: max },
+        { requestId: request.id, log: request.log },
+      );
+      if (!outcome.available) return unavailable(reply);
+      return { recommendations: outcome.value.map(({ id, title }) => ({ id, title })) };
     },
   );
 
   app.get<{ Querystring: { category?: string } }>('/api/v1/books', { schema: booksSchema }, async (request, reply) => {
-    const category = request.query.category === undefined ? undefined : categoryBySlug(request.query.category);
-    try {
-      const books = await options.recommendations.listBooks(category?.value, request.id);
-      return {
-        books: books.flatMap((book) => {
-          const slug = categoryByValue(book.category)?.slug;
-          return slug === undefined ? [] : [{ id: book.id, title: book.title, author: book.author, category: slug }];
-        }),
-      };
-    } catch (error) {
-      if (!(error instanceof RecommendationsError)) throw error;
-      return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send(unavailable(error));
-    }
+    const slug = request.query.category;
+    const outcome = await options.recommendations.listBooks(
+      slug === undefined ? undefined : categoryBySlug(slug).value,
+      {
+        requestId: request.id,
+        log: request.log,
+      },
+    );
+    if (!outcome.available) return unavailable(reply);
+    return {
+      books: outcome.value.flatMap((book) => {
+        const bookSlug = categoryByValue(book.category)?.slug;
+        return bookSlug === undefined
+          ? []
+          : [{ id: book.id, title: book.title, author: book.author, category: bookSlug }];
+      }),
+    };
   });
 };

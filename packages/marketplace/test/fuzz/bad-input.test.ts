@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startRecommendations } from '../support/servers';
 import { withBookstore } from '../support/test-app';
 
 /** A raw HTTP request (no client-side validation), resolving with the status code. */
@@ -18,7 +17,7 @@ function rawGet(port: number, path: string, headers: Record<string, string> = {}
 }
 
 describe('bad input to the Marketplace', () => {
-  const t = withBookstore(() => startRecommendations());
+  const t = withBookstore();
   const noServerError = (status: number) => status >= 200 && status < 500;
 
   it('answers random query strings with 2xx-4xx, never 5xx', async () => {

@@ -1,47 +1,47 @@
 import { BookCategory } from '@bookstore/contracts';
-import { BOOKS } from '@bookstore/recommendations';
-import { startRecommendations } from '../support/servers';
-import { buildTestApp, withBookstore } from '../support/test-app';
+import { FAKE_BOOKS, recommendRequest } from '../support/fake-recommendations';
+import { withBookstore } from '../support/test-app';
 
 describe('the JSON API', () => {
-  const t = withBookstore(() => startRecommendations());
+  const t = withBookstore();
 
   it('GET /api/v1/recommendations answers { recommendations: [{ id, title }] }', async () => {
-    const response = await t.app.inject('/api/v1/recommendations?category=self-help&max=4&user=7');
+    const response = await t.app.inject('/api/v1/recommendations?category=self-help&max=2&user=7');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
-    const { recommendations } = response.json<{ recommendations: { id: number; title: string }[] }>();
-    expect(recommendations).toHaveLength(4);
-    const selfHelp = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_SELF_HELP);
-    for (const r of recommendations) {
-      expect(Object.keys(r).sort()).toEqual(['id', 'title']);
-      expect(selfHelp.map((b) => b.id)).toContain(r.id);
-    }
-    expect(
-      (await t.app.inject('/api/v1/recommendations')).json<{ recommendations: unknown[] }>().recommendations,
-    ).toHaveLength(3);
+    const selfHelp = FAKE_BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_SELF_HELP);
+    expect(response.json()).toEqual({ recommendations: selfHelp.slice(0, 2).map(({ id, title }) => ({ id, title })) });
+    expect(recommendRequest(t.server.calls.at(-1)!)).toEqual({
+      userId: 7,
+      category: BookCategory.BOOK_CATEGORY_SELF_HELP,
+      maxResults: 2,
+    });
+  });
+
+  it('defaults to 3 mystery books for a user not seen before (a valid id, >= 1)', async () => {
+    const response = await t.app.inject('/api/v1/recommendations');
+    expect(response.json<{ recommendations: unknown[] }>().recommendations).toHaveLength(3);
+    const sent = recommendRequest(t.server.calls.at(-1)!);
+    expect(sent).toMatchObject({ category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 });
+    expect(sent.userId).toBeGreaterThanOrEqual(1);
   });
 
   it('GET /api/v1/books answers every book, or one category', async () => {
     const all = (await t.app.inject('/api/v1/books')).json<{ books: { id: number; category: string }[] }>();
-    expect(all.books.map((b) => b.id)).toEqual(BOOKS.map((b) => b.id).sort((a, b) => a - b));
-    expect(all.books[0]).toEqual({
-      id: 1,
-      title: 'The Maltese Falcon',
-      author: 'Dashiell Hammett',
-      category: 'mystery',
-    });
+    expect(all.books.map((b) => b.id)).toEqual(FAKE_BOOKS.map((b) => b.id));
+    expect(all.books[0]).toEqual({ ...FAKE_BOOKS[0], category: 'mystery' });
     const scifi = (await t.app.inject('/api/v1/books?category=science-fiction')).json<{
-      books: { category: string }[];
+      books: { id: number; category: string }[];
     }>();
-    expect(new Set(scifi.books.map((b) => b.category))).toEqual(new Set(['science-fiction']));
+    const expected = FAKE_BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_SCIENCE_FICTION);
+    expect(scifi.books).toEqual(expected.map((b) => ({ ...b, category: 'science-fiction' })));
   });
 
   it.each([
     ['/api/v1/recommendations?category=poetry', 'category must be one of: mystery, science-fiction, self-help'],
     ['/api/v1/recommendations?max=0', 'max must be at least 1'],
     ['/api/v1/recommendations?max=51', 'max must be at most 50'],
-    ['/api/v1/recommendations?user=-1', 'user must be at least 0'],
+    ['/api/v1/recommendations?user=0', 'user must be at least 1'],
     ['/api/v1/books?sort=title', 'unknown parameter "sort"'],
   ])('answers %s with a JSON 400 saying "%s"', async (url, message) => {
     const response = await t.app.inject(url);
@@ -82,25 +82,5 @@ describe('the JSON API', () => {
     expect((await t.app.inject('/docs/static/swagger-initializer.js')).statusCode).toBe(200);
     // A malformed escape never reaches a route: the router answers 400 (createClientErrorAnswers).
     expect((await t.app.inject('/docs/static/%E0%A4%A')).statusCode).toBe(400);
-  });
-});
-
-describe('the JSON API when Recommendations is down', () => {
-  it('answers 503 with Retry-After and a JSON error instead of degrading', async () => {
-    const t = await buildTestApp({ address: '127.0.0.1:1', timeoutMs: 300 });
-    try {
-      for (const url of ['/api/v1/recommendations', '/api/v1/books']) {
-        const response = await t.app.inject(url);
-        expect(response.statusCode).toBe(503);
-        expect(response.headers['retry-after']).toBe('5');
-        expect(response.json()).toEqual({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: 'Recommendations are unavailable; retry later.',
-        });
-      }
-    } finally {
-      await t.close();
-    }
   });
 });

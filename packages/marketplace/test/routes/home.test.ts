@@ -1,10 +1,15 @@
 import { BookCategory } from '@bookstore/contracts';
-import { BOOKS } from '@bookstore/recommendations';
-import { startRecommendations } from '../support/servers';
+import { FAKE_BOOKS, recommendRequest } from '../support/fake-recommendations';
 import { html, withBookstore } from '../support/test-app';
 
+/** The titles Recommendations answered for a category: the fake gives the first 3 in id order. */
+const firstThree = (category: BookCategory) =>
+  FAKE_BOOKS.filter((b) => b.category === category)
+    .slice(0, 3)
+    .map((b) => b.title);
+
 describe('GET /', () => {
-  const t = withBookstore(() => startRecommendations());
+  const t = withBookstore();
 
   it('shows 3 mystery books under the tutorial title by default', async () => {
     const response = await t.app.inject('/');
@@ -14,9 +19,7 @@ describe('GET /', () => {
     expect(page.querySelector('title')?.text).toBe('Online Books For You');
     expect(page.querySelector('h1')?.text).toBe('Mystery books you may like');
     const items = page.querySelectorAll('main li').map((li) => li.text.trim());
-    expect(items).toHaveLength(3);
-    const mysteryTitles = BOOKS.filter((b) => b.category === BookCategory.BOOK_CATEGORY_MYSTERY).map((b) => b.title);
-    for (const title of items) expect(mysteryTitles).toContain(title);
+    expect(items).toEqual(firstThree(BookCategory.BOOK_CATEGORY_MYSTERY));
   });
 
   it.each([
@@ -26,10 +29,8 @@ describe('GET /', () => {
   ])('switches to %s', async (slug, heading, category) => {
     const page = html((await t.app.inject(`/?category=${slug}`)).body);
     expect(page.querySelector('h1')?.text).toBe(heading);
-    const titles = BOOKS.filter((b) => b.category === category).map((b) => b.title);
     const items = page.querySelectorAll('main li').map((li) => li.text.trim());
-    expect(items).toHaveLength(3);
-    for (const title of items) expect(titles).toContain(title);
+    expect(items).toEqual(firstThree(category));
     expect(page.querySelector('nav a[aria-current="page"]')?.getAttribute('href')).toBe(`/?category=${slug}`);
   });
 
@@ -48,7 +49,8 @@ describe('GET /', () => {
   });
 
   it.each([
-    ['/?user=-1', 'user must be at least 0'],
+    ['/?user=0', 'user must be at least 1'],
+    ['/?user=-1', 'user must be at least 1'],
     ['/?user=abc', 'user must be a whole number'],
     ['/?user=2147483648', 'user must be at most 2147483647'],
     ['/?colour=red', 'unknown parameter "colour"'],
@@ -56,6 +58,14 @@ describe('GET /', () => {
     const response = await t.app.inject(url);
     expect(response.statusCode).toBe(400);
     expect(html(response.body).querySelector('main')?.text).toContain(message);
+  });
+
+  it('asks Recommendations for 3 books of the category for ?user, with the request id', async () => {
+    t.server.calls.length = 0;
+    await t.app.inject({ url: '/?category=self-help&user=42', headers: { 'x-request-id': 'home-1' } });
+    expect(t.server.calls.map((c) => [c.method, recommendRequest(c), c.requestId])).toEqual([
+      ['Recommend', { userId: 42, category: BookCategory.BOOK_CATEGORY_SELF_HELP, maxResults: 3 }, 'home-1'],
+    ]);
   });
 
   it('echoes x-request-id, or makes one', async () => {

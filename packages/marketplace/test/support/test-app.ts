@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
 import { createChannelSecurity } from '../../src/recommendations-credentials';
 import { createTlsStatus } from '../../src/tls-status';
+import { type FakeRecommendations, startFakeRecommendations } from './fake-recommendations';
 
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
@@ -48,19 +49,21 @@ export function html(body: string): HTMLElement {
 }
 
 /**
- * Registers beforeAll/afterAll hooks that run the real Recommendations in-process and build the
- * app against it; the returned object is filled in once the hooks have run.
+ * Registers beforeAll/afterAll hooks that start a Recommendations server (the contract-level fake
+ * unless `start` says otherwise) and build the app against it; the returned object is filled in
+ * once the hooks have run.
  */
-export function withBookstore(start: () => Promise<{ address: string; stop(): Promise<void> }>): {
+export function withBookstore(start: () => Promise<FakeRecommendations> = () => startFakeRecommendations()): {
   app: FastifyInstance;
   logs: LogLine[];
+  server: FakeRecommendations;
 } {
-  const context = {} as { app: FastifyInstance; logs: LogLine[] };
+  const context = {} as { app: FastifyInstance; logs: LogLine[]; server: FakeRecommendations };
   let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     const server = await start();
     const t = await buildTestApp({ address: server.address });
-    Object.assign(context, { app: t.app, logs: t.logs });
+    Object.assign(context, { app: t.app, logs: t.logs, server });
     stop = async () => {
       await t.close();
       await server.stop();

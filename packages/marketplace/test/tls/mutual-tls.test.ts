@@ -1,18 +1,23 @@
 import { createTestPki } from '@bookstore/dev-certificates';
-import { BOOKS } from '@bookstore/recommendations';
-import { startRecommendations, type RunningServer } from '../support/servers';
+import {
+  FAKE_BOOKS,
+  type FakeOptions,
+  type FakeRecommendations,
+  startFakeRecommendations,
+} from '../support/fake-recommendations';
 import { buildTestApp, html, type TestApp } from '../support/test-app';
 
 const DAY = 86_400_000;
 
 /**
- * The Marketplace dialling the real Recommendations over TLS and mutual TLS, both configured
- * through their real config loaders with certificates made for this run.
+ * The Marketplace dialling Recommendations (the contract-level fake, serving TLS and requiring a
+ * client certificate as the real one does) over mutual TLS, configured through its real config
+ * loader with certificates made for this run.
  */
 describe('Marketplace → Recommendations over mutual TLS', () => {
   const pki = createTestPki();
   const files = {} as Record<string, string>;
-  let serverEnv: Record<string, string>;
+  let serverTls: NonNullable<FakeOptions['tls']>;
   beforeAll(async () => {
     const ca = await pki.authority('bookstore');
     const other = await pki.authority('other');
@@ -37,7 +42,7 @@ describe('Marketplace → Recommendations over mutual TLS', () => {
       expiredCert: expired.certFile,
       expiredKey: expired.keyFile,
     });
-    serverEnv = { TLS_CERT_FILE: server.certFile, TLS_KEY_FILE: server.keyFile, TLS_CLIENT_CA_FILE: ca.caFile };
+    serverTls = { certFile: server.certFile, keyFile: server.keyFile, clientCaFile: ca.caFile };
   });
   afterAll(() => pki.remove());
 
@@ -50,10 +55,10 @@ describe('Marketplace → Recommendations over mutual TLS', () => {
   });
 
   async function withBookstore(
-    env: { server: Record<string, string>; marketplace: Record<string, string> },
-    run: (t: TestApp, server: RunningServer) => Promise<void>,
+    env: { server: NonNullable<FakeOptions['tls']>; marketplace: Record<string, string> },
+    run: (t: TestApp, server: FakeRecommendations) => Promise<void>,
   ) {
-    const server = await startRecommendations({ env: env.server, logs: true });
+    const server = await startFakeRecommendations({ tls: env.server });
     const t = await buildTestApp({ address: server.address, env: env.marketplace });
     try {
       await run(t, server);
@@ -66,17 +71,17 @@ describe('Marketplace → Recommendations over mutual TLS', () => {
   const bookItems = (body: string) => html(body).querySelectorAll('main li');
   const tlsLines = (t: TestApp) => t.logs.filter((line) => line.msg.startsWith('TLS to Recommendations'));
 
-  it('serves the homepage with 3 books and the whole /books catalog; Recommendations logs the caller', async () => {
-    await withBookstore({ server: serverEnv, marketplace: mutual() }, async (t, server) => {
+  it('serves the homepage with 3 books and the whole /books catalog; Recommendations sees the caller', async () => {
+    await withBookstore({ server: serverTls, marketplace: mutual() }, async (t, server) => {
       const home = await t.app.inject('/');
       expect(home.statusCode).toBe(200);
       expect(bookItems(home.body)).toHaveLength(3);
       const books = await t.app.inject('/books');
       expect(books.statusCode).toBe(200);
-      expect(bookItems(books.body)).toHaveLength(BOOKS.length);
-      expect(server.logs.filter((l) => l.msg === 'rpc finished').map((l) => [l.code, l.caller])).toEqual([
-        ['OK', 'marketplace'],
-        ['OK', 'marketplace'],
+      expect(bookItems(books.body)).toHaveLength(FAKE_BOOKS.length);
+      expect(server.calls.map((c) => [c.method, c.caller])).toEqual([
+        ['Recommend', 'marketplace'],
+        ['ListBooks', 'marketplace'],
       ]);
       expect(tlsLines(t).map((l) => l.msg)).toEqual(['TLS to Recommendations established']);
     });
@@ -105,8 +110,8 @@ describe('Marketplace → Recommendations over mutual TLS', () => {
     ],
   ])('with %s: pages degrade and one log line names the failed check', async (_case, marketplace, variant, check) => {
     const server = (variant as { expired?: boolean }).expired
-      ? { ...serverEnv, TLS_CERT_FILE: files.expiredCert!, TLS_KEY_FILE: files.expiredKey! }
-      : serverEnv;
+      ? { ...serverTls, certFile: files.expiredCert!, keyFile: files.expiredKey! }
+      : serverTls;
     await withBookstore({ server, marketplace: marketplace() }, async (t) => {
       for (let page = 0; page < 5; page += 1) {
         const response = await t.app.inject(page % 2 === 0 ? '/' : '/books');

@@ -42,7 +42,7 @@ export function createRecommender(options: { catalog: Catalog; random?: RandomSo
   return {
     recommend({ userId, category, maxResults }) {
       const violations: string[] = [];
-      if (userId < 0) violations.push(`user_id must be >= 0 (got ${userId})`);
+      if (userId < 1) violations.push(`user_id must be >= 1 (got ${userId})`);
       if (maxResults < 0) violations.push(`max_results must be >= 0 (got ${maxResults})`);
       if (category === BookCategory.BOOK_CATEGORY_UNSPECIFIED) violations.push('category is required');
       if (violations.length > 0) throw new InvalidArgumentError(violations);

@@ -27,7 +27,7 @@ describe('recommend', () => {
   });
 
   it('answers the whole category when max exceeds it', () => {
-    const books = recommender.recommend({ userId: 0, category: MYSTERY, maxResults: 2 ** 31 - 1 });
+    const books = recommender.recommend({ userId: 1, category: MYSTERY, maxResults: 2 ** 31 - 1 });
     expect(books.map((b) => b.id).sort((a, b) => a - b)).toEqual(mysteryIds);
   });
 
@@ -53,7 +53,7 @@ describe('recommend', () => {
 
   it.each([
     [{ userId: 1, category: MYSTERY, maxResults: -1 }, 'max_results must be >= 0 (got -1)'],
-    [{ userId: -1, category: MYSTERY, maxResults: 1 }, 'user_id must be >= 0 (got -1)'],
+    [{ userId: 0, category: MYSTERY, maxResults: 1 }, 'user_id must be >= 1 (got 0)'],
     [{ userId: 1, category: BOOK_CATEGORY_UNSPECIFIED, maxResults: 1 }, 'category is required'],
   ])('rejects %o as an invalid argument', (query, message) => {
     expect(() => recommender.recommend(query)).toThrow(new InvalidArgumentError([message]));
@@ -61,7 +61,7 @@ describe('recommend', () => {
 
   it('lists every violation at once', () => {
     expect(() => recommender.recommend({ userId: -2, category: BOOK_CATEGORY_UNSPECIFIED, maxResults: -3 })).toThrow(
-      'user_id must be >= 0 (got -2); max_results must be >= 0 (got -3); category is required',
+      'user_id must be >= 1 (got -2); max_results must be >= 0 (got -3); category is required',
     );
   });
 

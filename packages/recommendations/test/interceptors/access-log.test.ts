@@ -1,11 +1,11 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BookCategory, RecommendRequest } from '@bookstore/contracts';
 import { Metadata, status as Status } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRecommender } from '../../src/domain/recommender';
 import { createCatalog } from '../../src/domain/catalog';
 import { BOOKS } from '../../src/domain/books';
 import { recommend, rejectionOf } from '../support/calls';
-import { createRawClient } from '../support/raw-client';
+import { createRawClient, unaryWithServerDeadline } from '../support/raw-client';
 import { startTestServer } from '../support/test-server';
 
 const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
@@ -69,17 +69,11 @@ describe('the access log', () => {
       },
     });
     try {
-      const error = await new Promise<{ code: Status }>((resolve) =>
-        server.client.recommend(
-          { userId: 1, category: MYSTERY, maxResults: 1 },
-          new Metadata(),
-          { deadline: Date.now() + 100 },
-          (e) => resolve(e as { code: Status }),
-        ),
-      );
-      expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
-      await sleep(400);
-      expect(server.logs.find((l) => l.msg === 'rpc finished')).toMatchObject({ code: 'DEADLINE_EXCEEDED', level: 50 });
+      const body = RecommendRequest.encode({ userId: 1, category: MYSTERY, maxResults: 1 }).finish();
+      expect(await unaryWithServerDeadline(server.address, RECOMMEND, body, '100m')).toBe(Status.DEADLINE_EXCEEDED);
+      // The server logs the call when its own deadline timer ends it.
+      const line = await server.waitForLog((l) => l.msg === 'rpc finished');
+      expect(line).toMatchObject({ code: 'DEADLINE_EXCEEDED', level: 50 });
       expect(await server.metrics()).toMatch(
         /grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="DeadlineExceeded"\} 1/,
       );
@@ -90,11 +84,15 @@ describe('the access log', () => {
 
   it('logs a cancelled call at debug and a client-caused INTERNAL (unparseable message) at warn', async () => {
     const real = createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
+    let arrived: () => void = () => undefined;
+    const handlerReached = new Promise<void>((resolve) => (arrived = resolve));
     const server = await startTestServer({
       env: { LOG_LEVEL: 'debug' },
       recommender: {
         ...real,
+        // Still working when the client cancels.
         recommend: async (query) => {
+          arrived();
           await sleep(300);
           return real.recommend(query);
         },
@@ -106,9 +104,9 @@ describe('the access log', () => {
       const { error } = await raw.unary(RECOMMEND, Buffer.from([0x0a, 0x05, 0x01]));
       expect(error?.code).toBe(Status.INTERNAL);
       const call = server.client.recommend({ userId: 1, category: MYSTERY, maxResults: 1 }, () => undefined);
-      await sleep(50);
+      await handlerReached;
       call.cancel();
-      await sleep(400);
+      await server.waitForLog((l) => l.msg === 'rpc finished' && l.code === 'CANCELLED');
       const lines = server.logs.filter((l) => l.msg === 'rpc finished');
       expect(lines).toEqual([
         expect.objectContaining({ code: 'INTERNAL', level: 40 }),

@@ -1,5 +1,5 @@
 import { BookCategory } from '@bookstore/contracts';
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
@@ -35,7 +35,7 @@ describe('x-request-id', () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'req-bad');
     const { error, trailers } = await recommendWithMetadata(server, -1, metadata);
-    expect(error?.code).toBeDefined();
+    expect(error?.code).toBe(Status.INVALID_ARGUMENT); // max_results -1
     expect(trailers?.get('x-request-id')).toEqual(['req-bad']);
   });
 

@@ -1,4 +1,5 @@
 import { type ChannelOptions, Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { connect, type IncomingHttpHeaders } from 'node:http2';
 
 const identity = (bytes: Buffer) => bytes;
 
@@ -45,4 +46,42 @@ export function paddedRecommendRequest(padding: number): Buffer {
     length.push((n & 0x7f) | 0x80);
   }
   return Buffer.concat([head, Buffer.from([0x7a, ...length]), Buffer.alloc(padding)]);
+}
+
+/**
+ * A unary call over bare HTTP/2 with a `grpc-timeout` header (e.g. `100m`) and no deadline of its
+ * own: the client never cancels, so only the server's deadline timer can end the call, with no
+ * race against a client's RST_STREAM. Resolves with the grpc-status the server sent.
+ */
+export async function unaryWithServerDeadline(
+  address: string,
+  path: string,
+  body: Uint8Array,
+  grpcTimeout: string,
+): Promise<number> {
+  const session = connect(`http://${address}`);
+  try {
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'grpc-timeout': grpcTimeout,
+    });
+    const frame = Buffer.alloc(5 + body.length);
+    frame.writeUInt32BE(body.length, 1);
+    frame.set(body, 5);
+    stream.end(frame);
+    stream.resume();
+    const status = await new Promise<unknown>((resolve, reject) => {
+      let sent: unknown;
+      stream.on('response', (headers: IncomingHttpHeaders) => (sent = headers['grpc-status'])); // a trailers-only answer
+      stream.on('trailers', (trailers: IncomingHttpHeaders) => (sent = trailers['grpc-status']));
+      stream.on('close', () => resolve(sent));
+      stream.on('error', reject);
+    });
+    return Number(status);
+  } finally {
+    session.close();
+  }
 }

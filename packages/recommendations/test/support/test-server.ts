@@ -18,6 +18,11 @@ export interface TestServer {
   readonly client: RecommendationServiceClient;
   /** Every line the server logged, parsed. */
   readonly logs: LogLine[];
+  /**
+   * The first logged line matching `matches`, as soon as it is written (at once if it already
+   * is); rejects after `timeoutMs` (default 5 s).
+   */
+  waitForLog(matches: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** The Prometheus text the metrics port serves now. */
   metrics(): Promise<string>;
   /** Graceful stop, as on SIGTERM. */
@@ -33,6 +38,7 @@ export async function startTestServer(
   options: { recommender?: Recommender; env?: Record<string, string>; clientCredentials?: ChannelCredentials } = {},
 ): Promise<TestServer> {
   const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
   const config = loadConfig({
     PORT: '0',
     METRICS_PORT: '0',
@@ -43,7 +49,12 @@ export async function startTestServer(
   });
   const logger = pino(
     { level: config.logLevel, redact: REDACTED_METADATA.map((key) => `metadata["${key}"]`) },
-    { write: (line: string) => logs.push(JSON.parse(line) as LogLine) },
+    {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as LogLine);
+        for (const waiter of waiters) waiter();
+      },
+    },
   );
   const recommender =
     options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
@@ -56,6 +67,22 @@ export async function startTestServer(
     ports,
     client,
     logs,
+    waitForLog: (matches, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching log line within ${timeoutMs} ms`));
+        }, timeoutMs);
+        function check() {
+          const line = logs.find(matches);
+          if (line === undefined) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(line);
+        }
+        waiters.add(check);
+        check();
+      }),
     metrics: () => fetchMetricsText(ports.metricsPort),
     stop: () => server.stop(),
     close: async () => {

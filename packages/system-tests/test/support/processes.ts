@@ -15,6 +15,11 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** Parsed JSON log lines seen so far. */
   readonly logs: Record<string, unknown>[];
+  /**
+   * The first log line matching `matches`, once the process has written it (at once if it has);
+   * rejects after `timeoutMs` (default 5 s) or when the process exits first.
+   */
+  waitForLog(matches: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   readonly port: number;
   /** The whole "listening" log line (it names every bound port). */
   readonly ready: Record<string, unknown>;
@@ -39,6 +44,7 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
+  const waiters = new Set<() => void>();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
@@ -46,6 +52,7 @@ export async function startService(
     createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       logs.push(entry);
+      for (const waiter of waiters) waiter();
       if (typeof entry.msg === 'string' && entry.msg.endsWith('listening')) resolve(entry);
     });
     void exited.then((code) => reject(new Error(`${service} exited with ${code} before listening: ${stderr}`)));
@@ -55,6 +62,25 @@ export async function startService(
     logs,
     port: ready.port as number,
     ready,
+    waitForLog: (matches, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const fail = (why: string) => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`${service}: no matching log line: ${why}`));
+        };
+        const timer = setTimeout(() => fail(`not within ${timeoutMs} ms`), timeoutMs);
+        function check() {
+          const found = logs.find(matches);
+          if (found === undefined) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        }
+        waiters.add(check);
+        check();
+        void exited.then(() => (waiters.has(check) ? fail('the process exited') : undefined));
+      }),
     stderr: () => stderr,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);

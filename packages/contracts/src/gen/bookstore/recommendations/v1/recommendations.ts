@@ -85,7 +85,7 @@ export function bookCategoryToJSON(object: BookCategory): string {
 
 /** Asks for books of one category that a user may like. */
 export interface RecommendRequest {
-  /** The user asking; must be zero or positive. */
+  /** The user asking; must be 1 or more (0, the unset value, is rejected). */
   userId: number;
   /** The category to recommend from; required (UNSPECIFIED is rejected). */
   category: BookCategory;

@@ -1,0 +1,36 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
+import type { ChannelOptions } from '@grpc/grpc-js';
+
+/**
+ * Spread calls over every address the target resolves to, and retry only what is safe to retry
+ * (UNAVAILABLE: the call never reached a handler). See docs/operations.md for each value.
+ */
+const SERVICE_CONFIG = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{ service: RECOMMENDATION_SERVICE_NAME }],
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: '0.01s',
+        maxBackoff: '0.1s',
+        backoffMultiplier: 2,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      },
+    },
+  ],
+  retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
+};
+
+export const CHANNEL_OPTIONS: ChannelOptions = {
+  'grpc.service_config': JSON.stringify(SERVICE_CONFIG),
+  // Pings detect a dead connection (a pod gone without closing TCP) within ~35 s.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  // Reconnect quickly after an outage: the page recovers within ~2 s of a replica coming back
+  // (grpc-js' default backoff grows to 120 s).
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+  // Re-resolve dns:/// targets soon after a replica fails, so replaced pods are found quickly.
+  'grpc.dns_min_time_between_resolutions_ms': 2_000,
+};

@@ -1,0 +1,100 @@
+import { contentSecurityPolicy } from '../src/security';
+import { startFakeRecommendations } from './support/fake-recommendations';
+import { buildTestApp, html, withBookstore } from './support/test-app';
+
+describe('security headers and static assets', () => {
+  const t = withBookstore();
+
+  it('sends a strict CSP and helmet headers, and no x-powered-by', async () => {
+    const response = await t.app.inject('/');
+    const csp = String(response.headers['content-security-policy']);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+    });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('sends one policy: the pages the strict one, Swagger UI the same but for inline styles', async () => {
+    const strict = contentSecurityPolicy();
+    expect((await t.app.inject('/')).headers['content-security-policy']).toBe(strict);
+    expect((await t.app.inject('/docs/')).headers['content-security-policy']).toBe(
+      strict.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    );
+  });
+
+  it('sends them on every response: 404s, static files, health, the API', async () => {
+    for (const url of ['/nope', '/static/styles.css', '/healthz', '/api/v1/recommendations?category=mystery']) {
+      const response = await t.app.inject(url);
+      expect([url, String(response.headers['content-security-policy'])]).toEqual([
+        url,
+        expect.stringContaining("default-src 'self'"),
+      ]);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
+  it('uses no inline script or style in its pages', async () => {
+    for (const url of ['/', '/books', '/nope', '/?category=x']) {
+      const page = html((await t.app.inject(url)).body);
+      expect(page.querySelectorAll('script')).toHaveLength(0);
+      expect(page.querySelectorAll('style')).toHaveLength(0);
+      expect(page.querySelectorAll('[style]')).toHaveLength(0);
+      expect(page.querySelector('link[rel="stylesheet"]')?.getAttribute('href')).toBe('/static/styles.css');
+    }
+  });
+
+  it('serves the stylesheet, and 404 for paths that escape the asset folder', async () => {
+    const css = await t.app.inject('/static/styles.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    for (const url of [
+      '/static/../package.json',
+      '/static/%2e%2e/package.json',
+      '/static/..%2fpackage.json',
+      '/static/%2e%2e%2fsrc%2fapp.ts',
+    ]) {
+      expect((await t.app.inject(url)).statusCode).toBe(404);
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  it('is off by default and answers 429 past RATE_LIMIT_MAX when on; probes are exempt', async () => {
+    const server = await startFakeRecommendations();
+    const off = await buildTestApp({ address: server.address });
+    const on = await buildTestApp({
+      address: server.address,
+      env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' },
+    });
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await off.app.inject('/')).statusCode).toBe(200);
+      const codes = [];
+      for (let i = 0; i < 5; i += 1) codes.push((await on.app.inject('/')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+      const limited = await on.app.inject('/');
+      expect(html(limited.body).querySelector('h1')?.text).toBe('Too many requests');
+      // The window is 60 s and began at the first request: at most 60 s to wait.
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect((await on.app.inject('/healthz')).statusCode).toBe(200);
+    } finally {
+      await off.close();
+      await on.close();
+      await server.stop();
+    }
+  });
+});

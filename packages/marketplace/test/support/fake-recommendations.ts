@@ -1,0 +1,173 @@
+import {
+  type Book,
+  BookCategory,
+  type RecommendRequest,
+  type RecommendationServiceServer,
+  RecommendationServiceService,
+} from '@bookstore/contracts';
+import { type ChannelOptions, Server, ServerCredentials, type ServiceError, status as Status } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+
+const {
+  BOOK_CATEGORY_MYSTERY: MYSTERY,
+  BOOK_CATEGORY_SCIENCE_FICTION: SCI_FI,
+  BOOK_CATEGORY_SELF_HELP: SELF_HELP,
+} = BookCategory;
+
+/**
+ * The fake's catalog: the Python tutorial's nine books, three a category, in id order, so pages
+ * (and `make screenshot`) look like the bookstore. The Marketplace's tests own this list; the
+ * real catalog is Recommendations' business.
+ */
+export const FAKE_BOOKS: readonly Book[] = [
+  { id: 1, title: 'The Maltese Falcon', author: 'Dashiell Hammett', category: MYSTERY },
+  { id: 2, title: 'Murder on the Orient Express', author: 'Agatha Christie', category: MYSTERY },
+  { id: 3, title: 'The Hound of the Baskervilles', author: 'Arthur Conan Doyle', category: MYSTERY },
+  { id: 4, title: "The Hitchhiker's Guide to the Galaxy", author: 'Douglas Adams', category: SCI_FI },
+  { id: 5, title: "Ender's Game", author: 'Orson Scott Card', category: SCI_FI },
+  { id: 6, title: 'The Dune Chronicles', author: 'Frank Herbert', category: SCI_FI },
+  { id: 7, title: 'The 7 Habits of Highly Effective People', author: 'Stephen R. Covey', category: SELF_HELP },
+  { id: 8, title: 'How to Win Friends and Influence People', author: 'Dale Carnegie', category: SELF_HELP },
+  { id: 9, title: "Man's Search for Meaning", author: 'Viktor E. Frankl', category: SELF_HELP },
+];
+
+/** What the fake received: the method, its request, and who asked. */
+export interface FakeCall {
+  readonly method: 'Recommend' | 'ListBooks';
+  readonly request: unknown;
+  /** The `x-request-id` metadata. */
+  readonly requestId: string | undefined;
+  /** The subject CN of the client certificate, under mutual TLS. */
+  readonly caller: string | undefined;
+}
+
+export interface FakeRecommendations {
+  readonly address: string;
+  readonly port: number;
+  /** Every call received, in order. */
+  readonly calls: FakeCall[];
+  /**
+   * Resolves once `count` calls matching `matches` have arrived (counting those already here);
+   * rejects after `timeoutMs` (default 10 s) so a test that waits in vain still cleans up.
+   */
+  waitForCalls(matches: (call: FakeCall) => boolean, count?: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface FakeOptions {
+  /** The catalog it answers from; FAKE_BOOKS by default. */
+  books?: readonly Book[];
+  /** Handlers replacing the contract behaviour, e.g. one that answers a status code. */
+  handlers?: Partial<RecommendationServiceServer>;
+  /** TLS with these files; with `clientCaFile`, a client certificate signed by it is required. */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** grpc-js server options, e.g. `grpc.max_connection_age_ms`. */
+  serverOptions?: ChannelOptions;
+  port?: number;
+}
+
+/** A ServiceError as a handler passes it to its callback or emits it. */
+export function statusError(code: Status, details = `${Status[code]} from the fake`): ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: undefined as never });
+}
+
+/**
+ * The contract as the proto documents it, answered from a fixed catalog: Recommend gives the
+ * first `max_results` (0: 3) books of the category in catalog order, so tests know what to expect.
+ */
+function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
+  return {
+    recommend: (call, callback) => {
+      const { userId, category, maxResults } = call.request;
+      const wrong = [
+        userId < 1 ? `user_id must be >= 1 (got ${userId})` : '',
+        maxResults < 0 ? `max_results must be >= 0 (got ${maxResults})` : '',
+        category === BookCategory.BOOK_CATEGORY_UNSPECIFIED ? 'category is required' : '',
+      ].filter(Boolean);
+      if (wrong.length > 0) return callback(statusError(Status.INVALID_ARGUMENT, wrong.join('; ')));
+      const inCategory = books.filter((b) => b.category === category);
+      if (inCategory.length === 0) return callback(statusError(Status.NOT_FOUND, `no books in category ${category}`));
+      const recommendations = inCategory
+        .slice(0, maxResults === 0 ? 3 : maxResults)
+        .map(({ id, title }) => ({ id, title }));
+      callback(null, { recommendations });
+    },
+    listBooks: (call) => {
+      const { category } = call.request;
+      for (const book of books) {
+        if (category === BookCategory.BOOK_CATEGORY_UNSPECIFIED || book.category === category) call.write({ book });
+      }
+      call.end();
+    },
+  };
+}
+
+function callerOf(call: { getAuthContext(): { sslPeerCertificate?: { subject?: { CN?: string | string[] } } } }) {
+  const cn = call.getAuthContext().sslPeerCertificate?.subject?.CN;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+/** A grpc-js server implementing the generated service definition on a free loopback port. */
+export async function startFakeRecommendations(options: FakeOptions = {}): Promise<FakeRecommendations> {
+  const calls: FakeCall[] = [];
+  const waiters = new Set<() => void>();
+  const handlers = { ...contractHandlers(options.books ?? FAKE_BOOKS), ...options.handlers };
+  const record = (
+    method: FakeCall['method'],
+    call: Parameters<typeof callerOf>[0] & {
+      request: unknown;
+      metadata: { get(key: string): unknown[] };
+    },
+  ) => {
+    const requestId = call.metadata.get('x-request-id')[0];
+    calls.push({ method, request: call.request, requestId: requestId as string | undefined, caller: callerOf(call) });
+    for (const waiter of waiters) waiter();
+  };
+  const server = new Server(options.serverOptions);
+  server.addService(RecommendationServiceService, {
+    recommend: (call, callback) => {
+      record('Recommend', call);
+      handlers.recommend(call, callback);
+    },
+    listBooks: (call) => {
+      record('ListBooks', call);
+      handlers.listBooks(call);
+    },
+  } satisfies RecommendationServiceServer);
+  const { tls } = options;
+  const credentials = tls
+    ? ServerCredentials.createSsl(
+        tls.clientCaFile === undefined ? null : readFileSync(tls.clientCaFile),
+        [{ cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) }],
+        tls.clientCaFile !== undefined,
+      )
+    : ServerCredentials.createInsecure();
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, credentials, (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    calls,
+    waitForCalls: (matches, count = 1, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${calls.filter(matches).length} of ${count} calls after ${timeoutMs} ms`));
+        }, timeoutMs);
+        function check() {
+          if (calls.filter(matches).length < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        }
+        waiters.add(check);
+        check();
+      }),
+    // Calls in flight (a handler that never answers) are cut, so a test never waits on them.
+    stop: async () => server.forceShutdown(),
+  };
+}
+
+/** The request of a Recommend call, typed. */
+export const recommendRequest = (call: FakeCall) => call.request as RecommendRequest;
