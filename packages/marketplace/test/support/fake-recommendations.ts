@@ -15,20 +15,20 @@ const {
 } = BookCategory;
 
 /**
- * The fake's catalog: the Python tutorial's nine books, three a category, in id order, so pages
- * (and `make screenshot`) look like the bookstore. The Marketplace's tests own this list; the
- * real catalog is Recommendations' business.
+ * The fake's catalog: nine classics, three a category, in id order, so pages (and `make
+ * screenshot`) look like a bookstore. The Marketplace's tests own this list; it is deliberately
+ * not Recommendations' catalog, which is that service's business.
  */
 export const FAKE_BOOKS: readonly Book[] = [
-  { id: 1, title: 'The Maltese Falcon', author: 'Dashiell Hammett', category: MYSTERY },
-  { id: 2, title: 'Murder on the Orient Express', author: 'Agatha Christie', category: MYSTERY },
-  { id: 3, title: 'The Hound of the Baskervilles', author: 'Arthur Conan Doyle', category: MYSTERY },
-  { id: 4, title: "The Hitchhiker's Guide to the Galaxy", author: 'Douglas Adams', category: SCI_FI },
-  { id: 5, title: "Ender's Game", author: 'Orson Scott Card', category: SCI_FI },
-  { id: 6, title: 'The Dune Chronicles', author: 'Frank Herbert', category: SCI_FI },
-  { id: 7, title: 'The 7 Habits of Highly Effective People', author: 'Stephen R. Covey', category: SELF_HELP },
-  { id: 8, title: 'How to Win Friends and Influence People', author: 'Dale Carnegie', category: SELF_HELP },
-  { id: 9, title: "Man's Search for Meaning", author: 'Viktor E. Frankl', category: SELF_HELP },
+  { id: 101, title: 'The Moonstone', author: 'Wilkie Collins', category: MYSTERY },
+  { id: 102, title: 'The Mysterious Affair at Styles', author: 'Agatha Christie', category: MYSTERY },
+  { id: 103, title: 'The Murders in the Rue Morgue', author: 'Edgar Allan Poe', category: MYSTERY },
+  { id: 104, title: 'The Time Machine', author: 'H. G. Wells', category: SCI_FI },
+  { id: 105, title: 'Frankenstein', author: 'Mary Shelley', category: SCI_FI },
+  { id: 106, title: 'Twenty Thousand Leagues Under the Seas', author: 'Jules Verne', category: SCI_FI },
+  { id: 107, title: 'Meditations', author: 'Marcus Aurelius', category: SELF_HELP },
+  { id: 108, title: 'Self-Help', author: 'Samuel Smiles', category: SELF_HELP },
+  { id: 109, title: 'As a Man Thinketh', author: 'James Allen', category: SELF_HELP },
 ];
 
 /** What the fake received: the method, its request, and who asked. */
