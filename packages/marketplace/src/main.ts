@@ -6,6 +6,7 @@ import { handleShutdownSignals } from '@bookstore/runtime';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
+import { probeAnswers } from './probes';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     host: config.host,
     port: config.metricsPort,
+    // The kubelet's probes come here, outside the public port's connection cap (probes.ts).
+    probes: probeAnswers(() => ready),
   });
   const metricsPort = await metricsServer.start();
   const address = app.server.address();
