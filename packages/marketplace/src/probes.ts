@@ -10,6 +10,8 @@ export function probeAnswers(isReady: () => boolean): Record<'/healthz' | '/read
   return {
     '/healthz': () => ({ statusCode: 200, body: { status: 'ok' } }),
     '/readyz': () =>
-      isReady() ? { statusCode: 200, body: { status: 'ready' } } : { statusCode: 503, body: { status: 'shutting down' } },
+      isReady()
+        ? { statusCode: 200, body: { status: 'ready' } }
+        : { statusCode: 503, body: { status: 'shutting down' } },
   };
 }

@@ -9,7 +9,10 @@ describe('probe paths on the metrics port', () => {
       host: '127.0.0.1',
       port: 0,
       probes: {
-        '/readyz': () => (ready ? { statusCode: 200, body: { status: 'ready' } } : { statusCode: 503, body: { status: 'shutting down' } }),
+        '/readyz': () =>
+          ready
+            ? { statusCode: 200, body: { status: 'ready' } }
+            : { statusCode: 503, body: { status: 'shutting down' } },
       },
     });
     const port = await server.start();
