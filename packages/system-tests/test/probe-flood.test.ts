@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { startMarketplace, stopAll } from './support/bookstore';
 import { eventually, imageEnv, normalClientProblem, openConnections, resetAll } from './support/hostile';
@@ -97,5 +100,17 @@ describe('the probes survive a connection flood on the public port (issue 18)', 
     expect(onProbePort.filter((r) => !('status' in r) || r.status !== 200)).toEqual([]);
     expect(slowest).toBeLessThan(PROBE_TIMEOUT_MS);
     expect(served).toBe(true);
+  });
+
+  it('the container healthcheck (dist/health-probe.js) asks the metrics port, not the public one', async () => {
+    const probeScript = join(__dirname, '..', '..', 'marketplace', 'dist', 'health-probe.js');
+    const exitCode = async (env: Record<string, string>) => {
+      const child = spawn(process.execPath, [probeScript], { env: { PATH: process.env.PATH ?? '', ...env } });
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    };
+    // PORT names a port nobody listens on: only the metrics port can make the check pass.
+    expect(await exitCode({ PORT: '1', METRICS_PORT: String(market.ready.metricsPort) })).toBe(0);
+    expect(await exitCode({ PORT: String(market.port), METRICS_PORT: '1' })).toBe(1);
   });
 });
