@@ -103,7 +103,9 @@ for (const name of packages) compiling.add(name);
 // started afresh afterwards; its first result then counts as a change (restart or errors, once).
 let generating = false;
 let again = false;
+let generator; // the running `make generate`, which stopping must end too
 function generate() {
+  if (stopping) return;
   if (generating) return void (again = true);
   generating = true;
   say('proto/ changed: make generate');
@@ -112,8 +114,13 @@ function generate() {
   const make = spawn('make', ['--no-print-directory', '-C', root, 'generate'], {
     // Its output goes to stderr with the runner's own messages: stdout carries only service logs.
     stdio: ['ignore', 2, 2],
+    // Its own process group: stopping ends make and whatever its recipes started (buf, tsc).
+    detached: true,
   });
+  generator = make;
   make.on('close', (code) => {
+    generator = undefined;
+    if (stopping) return;
     if (code !== 0) say('make generate failed; the running services keep running');
     if (contracts !== undefined && !stopping) {
       // Still initial if generation began before the first build finished.
@@ -144,7 +151,20 @@ function stopAll() {
   say('stopping');
   for (const watcher of watchers) watcher.stop();
   for (const compiler of compilers.values()) compiler.stop();
-  Promise.all(services.map(stopService)).then(() => process.exit(0));
+  Promise.all([...services.map(stopService), stopGenerator()]).then(() => process.exit(0));
+}
+
+function stopGenerator() {
+  const make = generator;
+  if (make === undefined) return Promise.resolve();
+  return new Promise((done) => {
+    make.on('close', done);
+    try {
+      process.kill(-make.pid, 'SIGTERM');
+    } catch {
+      done(); // the group has just exited
+    }
+  });
 }
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);

@@ -88,6 +88,11 @@ describe('selectors, ports and probes', () => {
     const marketplace = containerOf(find(objects, 'Deployment', 'marketplace'));
     expect(marketplace.readinessProbe.httpGet.path).toBe('/readyz');
     expect(marketplace.livenessProbe.httpGet.path).toBe('/healthz');
+    // On the metrics port, outside the public port's connection cap: a flood of clients there
+    // must not fail the probes and get the pod pulled (issue 18).
+    const deployment = find(objects, 'Deployment', 'marketplace');
+    for (const probe of [marketplace.startupProbe, marketplace.readinessProbe, marketplace.livenessProbe])
+      expect(probePort(deployment, probe)).toBe(9091);
   });
 });
 

@@ -4,6 +4,7 @@ import { createMetricsServer, handleShutdownSignals, loadConfigOrExit } from '@b
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
+import { probeAnswers } from './probes';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     host: config.host,
     port: config.metricsPort,
+    // The kubelet's probes come here, outside the public port's connection cap (probes.ts).
+    probes: probeAnswers(() => ready),
   });
   const metricsPort = await metricsServer.start();
   const address = app.server.address();

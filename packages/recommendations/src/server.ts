@@ -2,6 +2,7 @@ import { RecommendationServiceService } from '@bookstore/contracts';
 import { type ChannelOptions, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
+import { capConnections } from './connection-cap';
 import { createServerCredentials } from './credentials';
 import type { Recommender } from './domain/recommender';
 import { createRecommendationService } from './grpc/recommendation-service';
@@ -106,6 +107,8 @@ export function createRecommendationServer(options: {
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
       countUnknownMethods(server, metrics, logger);
       if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
+      capConnections(server, config.maxConnections, logger);
+      if (healthServer !== undefined) capConnections(healthServer, config.maxConnections, logger);
       const metricsPort = await metricsServer.start();
       health.markReady();
       metrics.setReady(true);

@@ -9,6 +9,6 @@ export type { LogLevel } from './logging/log-levels';
 export { DEFAULT_SECONDS_BUCKETS, goCodeName, methodLabels } from './metrics/grpc-labels';
 export type { GrpcType, MethodLabels } from './metrics/grpc-labels';
 export { createMetricsServer } from './metrics/metrics-server';
-export type { MetricsServer } from './metrics/metrics-server';
+export type { MetricsServer, ProbeAnswer } from './metrics/metrics-server';
 export { REQUEST_ID_HEADER, requestIdOrNew } from './request-id/request-id';
 export { handleShutdownSignals } from './shutdown/shutdown-signals';

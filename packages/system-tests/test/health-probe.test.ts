@@ -15,18 +15,23 @@ function probe(service: 'recommendations' | 'marketplace', env: Record<string, s
 }
 
 describe('the container health probes read their port through the service config', () => {
-  it.each(['recommendations', 'marketplace'] as const)(
-    '%s: exit 0 on the PORT the service listens on, 1 on another, 1 with a stderr line for an invalid config',
-    async (service) => {
-      const env = { PORT: String(await freePort()) };
+  // Recommendations' probe asks its gRPC port; the Marketplace's asks the metrics port, which the
+  // public port's connection cap does not cover (see probe-flood.test.ts).
+  it.each([
+    ['recommendations', 'PORT'],
+    ['marketplace', 'METRICS_PORT'],
+  ] as const)(
+    '%s: exit 0 on the %s the service listens on, 1 on another, 1 with a stderr line for an invalid config',
+    async (service, variable) => {
+      const env = { [variable]: String(await freePort()) };
       const running = await startService(service, { ...env, RECOMMENDATIONS_ADDR: '127.0.0.1:1' });
       try {
         expect(await probe(service, env)).toEqual({ code: 0, stdout: '', stderr: '' });
-        expect((await probe(service, { PORT: String(await freePort()) })).code).toBe(1);
-        const invalid = await probe(service, { ...env, PORT: 'fifty' });
+        expect((await probe(service, { [variable]: String(await freePort()) })).code).toBe(1);
+        const invalid = await probe(service, { ...env, [variable]: 'fifty' });
         expect(invalid.code).toBe(1);
         expect(invalid.stderr).toMatch(
-          new RegExp(`^${service} health probe: invalid configuration:\\n  - PORT must be`),
+          new RegExp(`^${service} health probe: invalid configuration:\\n  - ${variable} must be`),
         );
       } finally {
         await running.stop();

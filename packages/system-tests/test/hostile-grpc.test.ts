@@ -6,6 +6,8 @@ import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
 import { startService, type ServiceProcess } from './support/processes';
 
 const WATCH = '/grpc.health.v1.Health/Watch';
+/** The recommendations pod's memory limit (k8s/recommendations.yaml, 192 Mi), in MB. */
+const POD_LIMIT_MB = 192; // MiB, as rssMb counts
 const identity = (bytes: Buffer) => bytes;
 
 jest.setTimeout(60_000);
@@ -38,6 +40,8 @@ describe('recommendations under hostile clients, as shipped (issue 18)', () => {
     service = await startService('recommendations', imageEnv('recommendations'));
     pid = service.child.pid as number;
     user = new RecommendationServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
+    // Connected first: a cold channel's first call can miss 300 ms on a loaded machine.
+    await new Promise((resolve) => user.waitForReady(Date.now() + 5000, resolve));
     expect(await userProblem()).toBe('');
   });
   afterAll(async () => {
@@ -96,9 +100,10 @@ describe('recommendations under hostile clients, as shipped (issue 18)', () => {
     // 112 MB after one round and 197 MB after two. The margin is for garbage not yet collected.
     expect(firstRound.heap).toBeLessThan(before.heap + 30);
     expect(after.heap).toBeLessThan(before.heap + 30);
-    // RSS is reported, not asserted: on Node 24 it grows with call volume although the heap does
-    // not (104 -> 136..198 -> 134..204 MB over these rounds, varying run to run), the RSS growth
-    // investigated separately (docs/reliability.md, hostile clients).
+    // RSS: V8's young generation grew to 128 MB on this (large) host (peak 204–218 MB) until the
+    // image fixed its semi-spaces at 8 MB (NODE_OPTIONS in Dockerfile.recommendations): 141–144 MB,
+    // the same after each round. Below the pod's 192 Mi with 15 % to spare.
+    expect(rss.peak()).toBeLessThan(POD_LIMIT_MB * 0.85);
     expect(await eventually(() => openFds(pid) <= before.fds + 2, 5000)).toBe(true);
   });
 });

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { probeAnswers } from '../probes';
 
-/**
- * `GET /healthz`: the process answers. `GET /readyz`: it can serve pages. Neither asks
- * Recommendations: when it is down the pages degrade, so the marketplace stays ready.
- */
+/** `GET /healthz` and `GET /readyz` on the public port too (probes.ts says what they answer). */
 export const healthRoutes: FastifyPluginAsync<{ isReady: () => boolean }> = async (app, options) => {
-  // Probes arrive every few seconds: logged only when something is wrong.
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) =>
-    options.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'shutting down' }),
-  );
+  const answers = probeAnswers(options.isReady);
+  for (const [path, answer] of Object.entries(answers)) {
+    // Probes arrive every few seconds: logged only when something is wrong.
+    app.get(path, { logLevel: 'warn' }, async (_request, reply) => {
+      const { statusCode, body } = answer();
+      return reply.code(statusCode).send(body);
+    });
+  }
 };

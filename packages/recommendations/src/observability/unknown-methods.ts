@@ -15,7 +15,7 @@ interface ServerInternals {
  * the interceptor's metrics never saw it: a client probing paths was invisible. This counts those
  * calls in `grpc_server_started_total` and `grpc_server_handled_total` with every label
  * `unknown` (the path is the client's choice: as a label it would be unbounded) and code
- * `Unimplemented`.
+ * `Unimplemented`. Only gRPC streams (`content-type: application/grpc*`) count.
  *
  * It listens to the HTTP/2 servers grpc-js bound and looks the path up in grpc-js' handler map,
  * its private fields: call after binding. When an upgrade moves them it logs a warning (and the
@@ -32,6 +32,10 @@ export function countUnknownMethods(server: Server, metrics: ServerMetrics, logg
   const unknown = metrics.forMethod(labels);
   for (const http2Server of http2Servers.keys()) {
     http2Server.on('stream', (_stream: unknown, headers: Record<string, unknown>) => {
+      // grpc-js answers a stream of any other content type 415 before looking at the path, as
+      // it does here: not a gRPC call, so not counted (a scanner's plain HTTP/2 GET is not one).
+      const contentType = headers['content-type'];
+      if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return;
       if (handlers.has(headers[':path'] as string)) return;
       unknown.started();
       unknown.handled(Status.UNIMPLEMENTED, 0);

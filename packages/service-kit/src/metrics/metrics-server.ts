@@ -7,10 +7,33 @@ export interface MetricsServer {
   stop(): Promise<void>;
 }
 
-/** Prometheus text format at `GET /metrics`, on its own port so it is never exposed with the API. */
-export function createMetricsServer(options: { registry: Registry; host: string; port: number }): MetricsServer {
+/** What a probe path answers: an HTTP status and a JSON body. */
+export interface ProbeAnswer {
+  readonly statusCode: number;
+  readonly body: Readonly<Record<string, string>>;
+}
+
+/**
+ * Prometheus text format at `GET /metrics`, on its own port so it is never exposed with the API.
+ * `probes` adds plain `GET` paths (e.g. `/readyz`): answered here they do not share the public
+ * port's connection cap, so a flood of clients there cannot fail the kubelet's probes.
+ */
+export function createMetricsServer(options: {
+  registry: Registry;
+  host: string;
+  port: number;
+  probes?: Readonly<Record<string, () => ProbeAnswer>>;
+}): MetricsServer {
+  const probes = new Map(Object.entries(options.probes ?? {}));
   const server: Server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+    const path = request.url?.split('?')[0] ?? '';
+    const probe = probes.get(path);
+    if (request.method === 'GET' && probe !== undefined) {
+      const { statusCode, body } = probe();
+      response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }

@@ -3,6 +3,7 @@ import { ipv4Target, startMarketplace, startReplicas, stopAll } from '../support
 import { loadGroups, withFor } from '../support/monitoring';
 import { type ServiceProcess, startService } from '../support/processes';
 import { type PrometheusProcess, startPrometheus } from '../support/prometheus';
+import { createStablePort, type StablePort } from '../support/stable-port';
 
 /** The `for` of every alert here, instead of 1–15 minutes: alerts must fire within the test. */
 const TEST_FOR = '10s';
@@ -61,20 +62,38 @@ describe('the shipped rules in a real Prometheus scraping the real services', ()
   const running: (ServiceProcess | undefined)[] = [];
   let prometheus: PrometheusProcess | undefined;
   let load: { stop(): Promise<void> } | undefined;
+  const stable: StablePort[] = [];
   afterAll(async () => {
     await load?.stop();
     await prometheus?.stop();
     await stopAll(running.splice(0));
+    await Promise.all(stable.splice(0).map((p) => p.close()));
   });
+
+  /**
+   * A replica behind ports the test holds (its gRPC port, its metrics port): the marketplace's
+   * static target and Prometheus' targets stay the same when the replica restarts on new free
+   * ports, and nobody else can take them meanwhile (support/stable-port.ts).
+   */
+  async function behindStablePorts(replica: ServiceProcess) {
+    const grpc = await createStablePort(replica.port);
+    const metrics = await createStablePort(replica.ready.metricsPort as number);
+    stable.push(grpc, metrics);
+    return { grpc, metrics };
+  }
 
   it('records every SLI under load with nothing pending; all replicas down pages; back up resolves', async () => {
     const replicas = await startReplicas(3);
     running.push(...replicas);
-    const marketplace = await startMarketplace(ipv4Target(replicas));
+    const fronts = await Promise.all(replicas.map(behindStablePorts));
+    const marketplace = await startMarketplace(ipv4Target(fronts.map((f) => ({ port: f.grpc.port }))));
     running.push(marketplace);
     const metricsOf = (p: ServiceProcess) => `127.0.0.1:${p.ready.metricsPort as number}`;
     prometheus = await startPrometheus({
-      targets: { recommendations: replicas.map(metricsOf), marketplace: [metricsOf(marketplace)] },
+      targets: {
+        recommendations: fronts.map((f) => `127.0.0.1:${f.metrics.port}`),
+        marketplace: [metricsOf(marketplace)],
+      },
       groups: templated,
     });
     load = backgroundLoad(`http://127.0.0.1:${marketplace.port}`);
@@ -97,6 +116,10 @@ describe('the shipped rules in a real Prometheus scraping the real services', ()
     // Every replica stops: both page alerts go pending, then fire within their `for` (+ scrape and evaluation).
     const pageAlerts = ['RecommendationsAllReplicasDown', 'MarketplacePagesDegraded'];
     await Promise.all(replicas.map((r) => r.stop('SIGTERM')));
+    for (const front of fronts) {
+      front.grpc.pointAt(undefined);
+      front.metrics.pointAt(undefined);
+    }
     const down = await watchAlerts(prometheus, pageAlerts, 40_000, (seen) =>
       pageAlerts.every((a) => seen.has(`${a} firing`)),
     );
@@ -106,14 +129,13 @@ describe('the shipped rules in a real Prometheus scraping the real services', ()
       expect(down.get(`${alert} firing`)! - down.get(`${alert} pending`)!).toBeGreaterThanOrEqual(9_000);
     }
 
-    // Back on the same ports: both resolve (the degraded ratio once its 1-minute window has moved on).
-    running.push(
-      ...(await Promise.all(
-        replicas.map((r) =>
-          startService('recommendations', { PORT: String(r.port), METRICS_PORT: String(r.ready.metricsPort) }),
-        ),
-      )),
-    );
+    // Back, behind the same addresses: both resolve (the degraded ratio once its 1-minute window has moved on).
+    const restarted = await Promise.all(replicas.map(() => startService('recommendations', {})));
+    running.push(...restarted);
+    restarted.forEach((replica, i) => {
+      fronts[i]!.grpc.pointAt(replica.port);
+      fronts[i]!.metrics.pointAt(replica.ready.metricsPort as number);
+    });
     let active = pageAlerts;
     for (let i = 0; i < 150 && active.length > 0; i += 1) {
       await sleep(500);

@@ -15,8 +15,8 @@ export function imageEnv(service: 'recommendations' | 'marketplace'): Record<str
   const env: Record<string, string> = {};
   for (const line of dockerfile.split('\n').filter((l) => l.startsWith('ENV '))) {
     for (const pair of line.slice(4).trim().split(/\s+/)) {
-      const [name, value] = pair.split('=');
-      if (name && value !== undefined) env[name] = value;
+      const at = pair.indexOf('='); // the value may hold '=' too (NODE_OPTIONS=--flag=value)
+      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
     }
   }
   if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);
