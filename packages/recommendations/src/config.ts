@@ -37,6 +37,8 @@ export interface RecommendationsConfig {
   readonly tls: TlsConfig | undefined;
   /** Plaintext health port, used only with TLS on (Kubernetes' gRPC probes cannot speak TLS). */
   readonly healthPort: number;
+  /** A JSON-lines catalog (`{ id, title, author, category }` a line) served instead of the embedded 18 books. */
+  readonly catalogFile: string | undefined;
 }
 
 const MS_MAX = 24 * 60 * 60 * 1000;
@@ -77,6 +79,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
           }
         : undefined,
     healthPort: read.port('HEALTH_PORT', 50052),
+    catalogFile: read.optional('CATALOG_FILE'),
   };
   if ((certFile === undefined) !== (keyFile === undefined)) {
     read.problem('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

@@ -1,4 +1,4 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import { BookCategory, ListBooksRequest, RecommendationServiceClient } from '@bookstore/contracts';
 import { sampleValue } from '@bookstore/metrics';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,7 @@ async function cancelledStreams(address: string, count: number) {
   const client = new RecommendationServiceClient(address, credentials.createInsecure());
   for (let i = 0; i < count; i += 1) {
     await new Promise<void>((resolve) => {
-      const call = client.listBooks({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+      const call = client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }));
       call.once('data', () => call.cancel());
       call.on('error', () => undefined);
       call.on('status', () => resolve());

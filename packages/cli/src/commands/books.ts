@@ -2,6 +2,7 @@ import {
   type Book,
   type BookCategory,
   type ListBooksResponse,
+  ListBooksRequest,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
 import { categoryName } from '../categories';
@@ -20,7 +21,7 @@ export async function booksCommand(
   try {
     const books: Book[] = [];
     const stream = client.listBooks(
-      { category: query.category },
+      ListBooksRequest.create({ category: query.category }),
       { deadline: deadlineOf(connection, DEFAULT_DEADLINE_MS) },
     );
     for await (const message of stream) {

@@ -32,7 +32,13 @@ export function createRecommendationService(options: {
       return Array.isArray(books) ? toRecommendResponse(books) : books.then(toRecommendResponse);
     }),
     listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
-      for (const book of recommender.listBooks(request.category)) yield { book: toWireBook(book) };
+      const books = recommender.listBooks({
+        category: request.category,
+        startAfterId: request.startAfterId,
+        endBeforeId: request.endBeforeId,
+        limit: request.limit,
+      });
+      for (const book of books) yield { book: toWireBook(book) };
     }),
   };
 }

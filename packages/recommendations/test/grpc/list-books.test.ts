@@ -1,4 +1,4 @@
-import { BookCategory, type ListBooksResponse } from '@bookstore/contracts';
+import { BookCategory, ListBooksRequest, type ListBooksResponse } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BOOKS, type CatalogBook } from '../../src/domain/books';
@@ -49,7 +49,7 @@ describe('ListBooks over gRPC', () => {
       },
     });
     try {
-      const call = server.client.listBooks({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+      const call = server.client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }));
       const received: ListBooksResponse[] = [];
       await new Promise<void>((resolve) => {
         call.on('data', (message: ListBooksResponse) => {

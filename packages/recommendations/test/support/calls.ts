@@ -1,4 +1,4 @@
-import type {
+import {
   ListBooksRequest,
   ListBooksResponse,
   RecommendationServiceClient,
@@ -21,9 +21,9 @@ export function recommend(
 }
 
 /** Reads a whole ListBooks stream; rejects with the ServiceError. */
-export async function listBooks(client: RecommendationServiceClient, request: ListBooksRequest) {
+export async function listBooks(client: RecommendationServiceClient, request: Partial<ListBooksRequest>) {
   const received: ListBooksResponse[] = [];
-  for await (const message of client.listBooks(request, { deadline: Date.now() + 5000 })) {
+  for await (const message of client.listBooks(ListBooksRequest.create(request), { deadline: Date.now() + 5000 })) {
     received.push(message as ListBooksResponse);
   }
   return received;
