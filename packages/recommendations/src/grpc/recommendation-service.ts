@@ -19,6 +19,8 @@ function toRecommendResponse(books: readonly CatalogBook[]): RecommendResponse {
 export function createRecommendationService(options: {
   recommender: Recommender;
   logger: Logger;
+  /** ListBooks streams open at once, over every connection (config.maxListBooksStreams). */
+  maxListBooksStreams?: number;
 }): RecommendationServiceServer {
   const { recommender } = options;
   const { unary, serverStream } = createHandlerAdapters(options.logger);
@@ -39,6 +41,6 @@ export function createRecommendationService(options: {
         limit: request.limit,
       });
       for (const book of books) yield { book: toWireBook(book) };
-    }),
+    }, { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' }),
   };
 }

@@ -174,4 +174,43 @@ describe('ListBooks over gRPC', () => {
       await server.close();
     }
   });
+
+  it('keeps at most MAX_LIST_BOOKS_STREAMS open: further calls get RESOURCE_EXHAUSTED, a finished one frees its place', async () => {
+    const book: CatalogBook = { id: 1, title: 'T', author: 'A', category: BookCategory.BOOK_CATEGORY_MYSTERY };
+    const server = await startTestServer({
+      env: { MAX_LIST_BOOKS_STREAMS: '2' },
+      recommender: {
+        recommend: () => [],
+        *listBooks(query) {
+          for (let id = 1; id <= (query.limit || 1_000_000); id += 1) yield { ...book, id };
+        },
+      },
+    });
+    try {
+      // Two readers that stop reading: their calls stay open.
+      const held = [1, 2].map(() => server.client.listBooks(ListBooksRequest.create({})));
+      for (const call of held) {
+        call.on('error', () => undefined);
+        await once(call, 'data');
+        call.pause();
+      }
+      const third = await rejectionOf(listBooks(server.client, { limit: 1 }));
+      expect({ code: third.code, details: third.details }).toEqual({
+        code: Status.RESOURCE_EXHAUSTED,
+        details: 'too many ListBooks streams open (2); retry later',
+      });
+      const cancelled = new Promise((resolve) => held[0]?.on('status', resolve));
+      held[0]?.cancel();
+      await cancelled;
+      // The server sees the cancel soon after the client: retried until then (at most 2 s).
+      let answered: ListBooksResponse[] | undefined;
+      for (let tries = 0; answered === undefined && tries < 20; tries += 1) {
+        answered = await listBooks(server.client, { limit: 1 }).catch(() => sleep(100).then(() => undefined));
+      }
+      expect(answered?.map((m) => m.book?.id)).toEqual([1]);
+      held[1]?.cancel();
+    } finally {
+      await server.close();
+    }
+  });
 });
