@@ -4,8 +4,28 @@
 // Deterministic by seed (default 1): the same N and seed give the same bytes. Ids are 1..N in
 // order; categories cycle so every category holds about a third of the books.
 const CATEGORIES = ['mystery', 'science-fiction', 'self-help'];
-const WORDS = ['Silent', 'Crimson', 'Hidden', 'Last', 'Broken', 'Golden', 'Distant', 'Quiet', 'Iron', 'Glass',
-  'River', 'Garden', 'Empire', 'Signal', 'Harbor', 'Winter', 'Machine', 'Shadow', 'Letter', 'Island'];
+const WORDS = [
+  'Silent',
+  'Crimson',
+  'Hidden',
+  'Last',
+  'Broken',
+  'Golden',
+  'Distant',
+  'Quiet',
+  'Iron',
+  'Glass',
+  'River',
+  'Garden',
+  'Empire',
+  'Signal',
+  'Harbor',
+  'Winter',
+  'Machine',
+  'Shadow',
+  'Letter',
+  'Island',
+];
 const NAMES = ['Ada', 'Ben', 'Clara', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas'];
 const SURNAMES = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen'];
 
@@ -28,7 +48,8 @@ function seeded(seed) {
 
 const count = Number(process.argv[2]);
 const seed = Number(process.argv[3] ?? 1);
-if (!Number.isInteger(count) || count < 0 || count > 2 ** 31 - 1) usage(`N must be a whole number, got ${process.argv[2]}`);
+if (!Number.isInteger(count) || count < 0 || count > 2 ** 31 - 1)
+  usage(`N must be a whole number, got ${process.argv[2]}`);
 if (!Number.isInteger(seed)) usage(`seed must be a whole number, got ${process.argv[3]}`);
 
 const random = seeded(seed);

@@ -2,6 +2,7 @@ import {
   type Book,
   BookCategory,
   type BookRecommendation,
+  ListBooksRequest,
   type ListBooksResponse,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
@@ -31,13 +32,21 @@ export class RecommendationsError extends Error {
   }
 }
 
+/** Which books ListBooks streams: ListBooksRequest's fields (docs in the proto); unset means all. */
+export interface BookWindow {
+  readonly category?: BookCategory;
+  readonly startAfterId?: number;
+  readonly endBeforeId?: number;
+  readonly limit?: number;
+}
+
 export interface RecommendationsClient {
   recommend(
     query: { userId: number; category: BookCategory; maxResults: number },
     requestId?: string,
   ): Promise<BookRecommendation[]>;
-  /** The whole catalog (or one category), read from the ListBooks stream. */
-  listBooks(category?: BookCategory, requestId?: string): Promise<Book[]>;
+  /** A window of the catalog (or of one category), read from the ListBooks stream; see BookWindow. */
+  listBooks(window?: BookWindow, requestId?: string): Promise<Book[]>;
   close(): void;
 }
 
@@ -116,10 +125,11 @@ export function createRecommendationsClient(options: {
           error ? reject(toError(error)) : (succeeded(), resolve(response.recommendations)),
         );
       }),
-    listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, requestId) =>
+    listBooks: (window = {}, requestId) =>
       new Promise((resolve, reject) => {
         const books: Book[] = [];
-        const stream = client.listBooks({ category }, metadataFor(requestId), callOptions());
+        const request = ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED, ...window });
+        const stream = client.listBooks(request, metadataFor(requestId), callOptions());
         stream.on('data', (message: ListBooksResponse) => {
           if (message.book) books.push(message.book);
         });

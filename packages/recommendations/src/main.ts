@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   // A bad catalog file is a start-up failure like a bad variable: one message, exit 1, no serving.
   const catalog =
-    config.catalogFile === undefined ? createCatalog(BOOKS, { minPerCategory: 6 }) : loadCatalogFile(config.catalogFile);
+    config.catalogFile === undefined
+      ? createCatalog(BOOKS, { minPerCategory: 6 })
+      : loadCatalogFile(config.catalogFile);
   const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
   const ports = await server.start();
   logger.info(

@@ -77,13 +77,19 @@ describe('start-up with an invalid CATALOG_FILE', () => {
       const file = join(dir, 'catalog.jsonl');
       writeFileSync(
         file,
-        ['{"id":1,"title":"A","author":"B","category":"mystery"}', '{"id":2,"title":"A"', '{"id":1,"title":"C","author":"D","category":"poetry"}'].join('\n'),
+        [
+          '{"id":1,"title":"A","author":"B","category":"mystery"}',
+          '{"id":2,"title":"A"',
+          '{"id":1,"title":"C","author":"D","category":"poetry"}',
+        ].join('\n'),
       );
       const { code, stderr } = await runToExit('recommendations', { CATALOG_FILE: file });
       expect(code).toBe(1);
       expect(stderr).toContain('problem(s) in the catalog:');
       expect(stderr).toMatch(/\n  line 2: not JSON/);
-      expect(stderr).toContain('\n  line 3: category must be one of mystery, science-fiction, self-help (got "poetry")');
+      expect(stderr).toContain(
+        '\n  line 3: category must be one of mystery, science-fiction, self-help (got "poetry")',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,9 @@
-import { BookCategory, ListBooksRequest, type ListBooksResponse, RecommendationServiceClient } from '@bookstore/contracts';
+import {
+  BookCategory,
+  ListBooksRequest,
+  type ListBooksResponse,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { once } from 'node:events';
 import { watchHealth } from './support/health-client';

@@ -1,26 +1,32 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { pageLinks, pagingQuery, readBookPage } from '../book-pages';
 import { CATEGORIES } from '../categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import { RecommendationsError, type RecommendationsClient } from '../recommendations-client';
 
-/** `GET /books`: the whole catalog, grouped by category, read from the ListBooks stream. */
+/**
+ * `GET /books`: the catalog a page (50 books) at a time in id order, grouped by category, read
+ * from the ListBooks stream; `?after=<id>` and `?before=<id>` are the next and previous pages.
+ */
 export const booksRoutes: FastifyPluginAsync<{
   recommendations: RecommendationsClient;
   recordPage: PageRecorder;
 }> = async (app, options) => {
-  app.get(
+  app.get<{ Querystring: { after?: number; before?: number } }>(
     '/books',
-    { schema: { querystring: { type: 'object', additionalProperties: false } } },
+    { schema: { querystring: { type: 'object', properties: pagingQuery, additionalProperties: false } } },
     async (request, reply) => {
       let groups: { label: string; books: { title: string; author: string }[] }[] = [];
+      let links: { next?: string; previous?: string } = {};
       let unavailable = false;
       try {
-        const books = await options.recommendations.listBooks(undefined, request.id);
+        const page = await readBookPage(options.recommendations, request.query, request.id);
         groups = CATEGORIES.map((category) => ({
           label: category.label,
-          books: books.filter((b) => b.category === category.value),
+          books: page.books.filter((b) => b.category === category.value),
         })).filter((group) => group.books.length > 0);
+        links = pageLinks('/books', page);
       } catch (error) {
         if (!(error instanceof RecommendationsError)) throw error;
         request.log.warn({ grpcCode: error.codeName }, 'catalog unavailable; page rendered without it');
@@ -31,6 +37,8 @@ export const booksRoutes: FastifyPluginAsync<{
         ...pageContext({ title: 'All books', current: 'books' }),
         groups,
         unavailable,
+        ...links,
+        paged: links.next !== undefined || links.previous !== undefined,
       });
     },
   );

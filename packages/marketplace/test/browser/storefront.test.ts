@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { syntheticBooks } from '../support/large-catalog';
 import { startRecommendations, type RunningServer } from '../support/servers';
 import { buildTestApp, type TestApp } from '../support/test-app';
 import { launchChromium, watchProblems } from './browser';
@@ -85,6 +86,35 @@ describe('the storefront in Chromium', () => {
     expect(titles.sort()).toEqual(BOOKS.map((b) => b.title).sort());
     expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
     await page.close();
+  });
+
+  it('pages through a catalog of many pages on /books with the next and previous links', async () => {
+    const many = await startRecommendations({ books: syntheticBooks(120) });
+    const app = await buildTestApp({ address: many.address });
+    const pagedBase = await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const page = await browser.newPage();
+    const problems = await watchProblems(page);
+    try {
+      await page.goto(`${pagedBase}/books`);
+      expect(await page.locator('.book-title').count()).toBe(50);
+      expect(await page.locator('a[rel="prev"]').count()).toBe(0);
+      await page.getByRole('link', { name: 'Next page →' }).click();
+      await page.waitForURL('**/books?after=50');
+      expect(await page.locator('.book-title', { hasText: /^Title 51$/ }).count()).toBe(1);
+      await page.getByRole('link', { name: 'Next page →' }).click();
+      await page.waitForURL('**/books?after=100');
+      expect(await page.locator('.book-title').count()).toBe(20);
+      expect(await page.locator('a[rel="next"]').count()).toBe(0);
+      await page.getByRole('link', { name: '← Previous page' }).click();
+      await page.waitForURL('**/books?before=101');
+      expect(await page.locator('.book-title', { hasText: /^Title 100$/ }).count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
+    } finally {
+      await page.close();
+      await app.close();
+      await many.stop();
+    }
   });
 
   it('renders the API docs (Swagger UI) from local assets without CSP violations', async () => {

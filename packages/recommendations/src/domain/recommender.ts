@@ -93,7 +93,9 @@ export function createRecommender(options: { catalog: Catalog; random?: RandomSo
     },
     listBooks(query) {
       const books =
-        query.category === BookCategory.BOOK_CATEGORY_UNSPECIFIED ? catalog.all() : categoryBooks(catalog, query.category);
+        query.category === BookCategory.BOOK_CATEGORY_UNSPECIFIED
+          ? catalog.all()
+          : categoryBooks(catalog, query.category);
       const { from, to } = windowOf(books, query);
       return between(books, from, to);
     },

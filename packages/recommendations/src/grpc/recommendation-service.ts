@@ -33,14 +33,17 @@ export function createRecommendationService(options: {
       });
       return Array.isArray(books) ? toRecommendResponse(books) : books.then(toRecommendResponse);
     }),
-    listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
-      const books = recommender.listBooks({
-        category: request.category,
-        startAfterId: request.startAfterId,
-        endBeforeId: request.endBeforeId,
-        limit: request.limit,
-      });
-      for (const book of books) yield { book: toWireBook(book) };
-    }, { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' }),
+    listBooks: serverStream(
+      function* listBooks(request): Generator<ListBooksResponse> {
+        const books = recommender.listBooks({
+          category: request.category,
+          startAfterId: request.startAfterId,
+          endBeforeId: request.endBeforeId,
+          limit: request.limit,
+        });
+        for (const book of books) yield { book: toWireBook(book) };
+      },
+      { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' },
+    ),
   };
 }

@@ -68,7 +68,12 @@ describe('recommend', () => {
   it('answers at most MAX_PAGE_SIZE books, however many are asked for', () => {
     const many = createRecommender({
       catalog: createCatalog(
-        Array.from({ length: 3 * MAX_PAGE_SIZE + 3 }, (_, i) => ({ id: i + 1, title: 't', author: 'a', category: (i % 3) + 1 })),
+        Array.from({ length: 3 * MAX_PAGE_SIZE + 3 }, (_, i) => ({
+          id: i + 1,
+          title: 't',
+          author: 'a',
+          category: (i % 3) + 1,
+        })),
       ),
     });
     expect(many.recommend({ userId: 1, category: MYSTERY, maxResults: 2 ** 31 - 1 })).toHaveLength(MAX_PAGE_SIZE);
@@ -101,7 +106,8 @@ describe('recommend', () => {
 });
 
 describe('listBooks', () => {
-  const ids = (query: Parameters<typeof recommender.listBooks>[0]) => [...recommender.listBooks(query)].map((b) => b.id);
+  const ids = (query: Parameters<typeof recommender.listBooks>[0]) =>
+    [...recommender.listBooks(query)].map((b) => b.id);
   const allIds = BOOKS.map((b) => b.id).sort((a, b) => a - b);
 
   it('lists one category in id order', () => {

@@ -53,7 +53,9 @@ describe('ListBooks over gRPC', () => {
       },
     });
     try {
-      const call = server.client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }));
+      const call = server.client.listBooks(
+        ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }),
+      );
       const received: ListBooksResponse[] = [];
       await new Promise<void>((resolve) => {
         call.on('data', (message: ListBooksResponse) => {
@@ -127,7 +129,8 @@ describe('ListBooks over gRPC', () => {
     const total = 50_000;
     const catalog = createCatalog(
       (function* books() {
-        for (let id = 1; id <= total; id += 1) yield { id, title: `Title ${id}`, author: 'Author', category: (id % 3) + 1 };
+        for (let id = 1; id <= total; id += 1)
+          yield { id, title: `Title ${id}`, author: 'Author', category: (id % 3) + 1 };
       })(),
       { capacity: total },
     );
