@@ -25,9 +25,8 @@ function parseLine(text: string): CatalogBook | string {
   const { id, title, author, category } = record;
   const name = typeof category === 'string' && Object.hasOwn(CATEGORY_NAMES, category) ? category : undefined;
   if (typeof id === 'number' && typeof title === 'string' && typeof author === 'string' && name !== undefined) {
-    let fields = 0;
-    for (const _key in record) fields += 1;
-    if (fields === 4) return { id, title, author, category: CATEGORY_NAMES[name] as BookCategory };
+    // Four own keys and these four are all there: no unknown field (cheaper than Object.keys).
+    if (Object.keys(record).length === 4) return { id, title, author, category: CATEGORY_NAMES[name] as BookCategory };
   }
   const wrong: string[] = [];
   const extra = Object.keys(record).filter((key) => !FIELDS.includes(key));
@@ -75,7 +74,8 @@ function* linesOf(path: string): Generator<{ bytes: Buffer; start: number; end: 
 /** How many lines the file has: a first, cheap pass so the catalog's columns are sized once. */
 function countLines(path: string): number {
   let count = 0;
-  for (const _line of linesOf(path)) count += 1;
+  const lines = linesOf(path);
+  while (!lines.next().done) count += 1;
   return count;
 }
 

@@ -86,7 +86,7 @@ describe('start-up with an invalid CATALOG_FILE', () => {
       const { code, stderr } = await runToExit('recommendations', { CATALOG_FILE: file });
       expect(code).toBe(1);
       expect(stderr).toContain('problem(s) in the catalog:');
-      expect(stderr).toMatch(/\n  line 2: not JSON/);
+      expect(stderr).toMatch(/\n {2}line 2: not JSON/);
       expect(stderr).toContain(
         '\n  line 3: category must be one of mystery, science-fiction, self-help (got "poetry")',
       );

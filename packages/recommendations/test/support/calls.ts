@@ -1,9 +1,9 @@
 import {
   ListBooksRequest,
-  ListBooksResponse,
-  RecommendationServiceClient,
-  RecommendRequest,
-  RecommendResponse,
+  type ListBooksResponse,
+  type RecommendationServiceClient,
+  type RecommendRequest,
+  type RecommendResponse,
 } from '@bookstore/contracts';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 
