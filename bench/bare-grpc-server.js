@@ -14,7 +14,7 @@ server.addService(RecommendationServiceService, {
     callback(null, { recommendations: books.map((b) => ({ id: b.id, title: b.title })) });
   },
   listBooks(call) {
-    for (const book of recommender.listBooks(call.request.category)) call.write({ book });
+    for (const book of recommender.listBooks(call.request)) call.write({ book });
     call.end();
   },
 });

@@ -10,6 +10,7 @@ const { runH2load } = require('./lib/h2load');
 const { runFixedRate, runWrk } = require('./lib/http-load');
 const { rssMb, startPinned, stop } = require('./lib/processes');
 const { coldStartMs } = require('./lib/readiness');
+const { printCatalog, runCatalogBench } = require('./catalog');
 const { median, round, slope } = require('./lib/stats');
 
 const ROOT = join(__dirname, '..');
@@ -223,6 +224,9 @@ async function main() {
     ),
   };
 
+  // Part 2 of issue 16: 18, 100k and 1M books (bench/catalog.js; BENCH_CATALOG=0 skips it).
+  if (process.env.BENCH_CATALOG !== '0') results.catalog = await runCatalogBench();
+
   const r = results.recommend;
   const h = results.homepage;
   results.ratios = {
@@ -243,6 +247,7 @@ async function main() {
   results.date = new Date().toISOString();
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   print(results);
+  if (results.catalog) printCatalog(results.catalog);
 }
 
 function print(results) {

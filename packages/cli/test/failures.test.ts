@@ -48,7 +48,7 @@ describe('bookstore failures: the gRPC status on stderr, a distinct exit code', 
     const timers = new Set<NodeJS.Timeout>();
     const slow = await startRecommendations({
       recommender: {
-        listBooks: (category) => catalog.listBooks(category),
+        listBooks: (query) => catalog.listBooks(query),
         recommend: (query) =>
           new Promise((resolve) => timers.add(setTimeout(() => resolve(catalog.recommend(query)), 3000))),
       },

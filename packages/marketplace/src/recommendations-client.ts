@@ -2,6 +2,7 @@ import {
   type Book,
   BookCategory,
   type BookRecommendation,
+  ListBooksRequest,
   type ListBooksResponse,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
@@ -66,13 +67,21 @@ export interface CallContext {
   readonly log?: Pick<Logger, 'warn'>;
 }
 
+/** Which books ListBooks streams: ListBooksRequest's fields (docs in the proto); unset means all. */
+export interface BookWindow {
+  readonly category?: BookCategory;
+  readonly startAfterId?: number;
+  readonly endBeforeId?: number;
+  readonly limit?: number;
+}
+
 export interface RecommendationsClient {
   recommend(
     query: { userId: number; category: BookCategory; maxResults: number },
     context?: CallContext,
   ): Promise<CallOutcome<BookRecommendation[]>>;
-  /** The whole catalog (or one category), read from the ListBooks stream. */
-  listBooks(category?: BookCategory, context?: CallContext): Promise<CallOutcome<Book[]>>;
+  /** A window of the catalog (or of one category), read from the ListBooks stream; see BookWindow. */
+  listBooks(window?: BookWindow, context?: CallContext): Promise<CallOutcome<Book[]>>;
   close(): void;
 }
 
@@ -139,10 +148,11 @@ export function createRecommendationsClient(options: {
           settleFailure(failed('Recommend', error, context), resolve, reject);
         });
       }),
-    listBooks: (category = BookCategory.BOOK_CATEGORY_UNSPECIFIED, context) =>
+    listBooks: (window = {}, context) =>
       new Promise((resolve, reject) => {
         const books: Book[] = [];
-        const stream = client.listBooks({ category }, metadataFor(context?.requestId), callOptions());
+        const request = ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED, ...window });
+        const stream = client.listBooks(request, metadataFor(context?.requestId), callOptions());
         stream.on('data', (message: ListBooksResponse) => {
           if (message.book) books.push(message.book);
         });

@@ -19,6 +19,12 @@ export interface RecommendationsConfig {
   readonly metricsPort: number;
   readonly enableReflection: boolean;
   readonly maxReceiveMessageBytes: number;
+  /**
+   * HTTP/2 streams per connection. Streams past it are refused by HTTP/2 itself, before grpc-js
+   * makes anything for them: 100 connections x 100 stalled streams peaked at 367 MB with 100,
+   * 197 with 32 and 142 with 16 (127 with the ListBooks cap below). The Marketplace keeps
+   * under 16 calls in flight per replica (each takes ~1 ms); further ones wait for a free stream.
+   */
   readonly maxConcurrentStreams: number;
   /**
    * Health `Watch` streams open at once, over both ports. Each holds its request (a name of up
@@ -32,6 +38,13 @@ export interface RecommendationsConfig {
    * 5,000 idle connections took RSS to 123 MB with 200, 154 MB with 500, 291 MB with no cap.
    */
   readonly maxConnections: number;
+  /**
+   * ListBooks streams open at once, over every connection. A client that stops reading holds
+   * its stream (~25 KB inside grpc-js and Node's HTTP/2) until the connection's maximum age:
+   * 100 connections x 100 such streams took RSS past 300 MB (docs/reliability.md). The
+   * Marketplace reads one page at a time within its deadline, so a few dozen are plenty.
+   */
+  readonly maxListBooksStreams: number;
   readonly maxConnectionAgeMs: number;
   readonly maxConnectionAgeGraceMs: number;
   readonly keepaliveTimeMs: number;
@@ -40,6 +53,8 @@ export interface RecommendationsConfig {
   readonly tls: TlsConfig | undefined;
   /** Plaintext health port, used only with TLS on (Kubernetes' gRPC probes cannot speak TLS). */
   readonly healthPort: number;
+  /** A JSON-lines catalog (`{ id, title, author, category }` a line) served instead of the embedded 18 books. */
+  readonly catalogFile: string | undefined;
 }
 
 const MS_MAX = 24 * 60 * 60 * 1000;
@@ -62,9 +77,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     metricsPort: read.port('METRICS_PORT', 9090),
     enableReflection: read.boolean('ENABLE_REFLECTION', true),
     maxReceiveMessageBytes: read.integer('MAX_RECEIVE_MESSAGE_BYTES', 64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
-    maxConcurrentStreams: read.integer('MAX_CONCURRENT_STREAMS', 100, { min: 1, max: 2 ** 31 - 1 }),
+    maxConcurrentStreams: read.integer('MAX_CONCURRENT_STREAMS', 16, { min: 1, max: 2 ** 31 - 1 }),
     maxHealthWatches: read.integer('MAX_HEALTH_WATCHES', 256, { min: 1, max: 100_000 }),
     maxConnections: read.integer('MAX_CONNECTIONS', 200, { min: 1, max: 1_000_000 }),
+    maxListBooksStreams: read.integer('MAX_LIST_BOOKS_STREAMS', 64, { min: 1, max: 100_000 }),
     maxConnectionAgeMs: read.integer('MAX_CONNECTION_AGE_MS', 30_000, { min: 1000, max: MS_MAX }),
     maxConnectionAgeGraceMs: read.integer('MAX_CONNECTION_AGE_GRACE_MS', 10_000, { min: 0, max: MS_MAX }),
     keepaliveTimeMs: read.integer('KEEPALIVE_TIME_MS', 60_000, { min: 1000, max: MS_MAX }),
@@ -81,6 +97,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
           }
         : undefined,
     healthPort: read.port('HEALTH_PORT', 50052),
+    catalogFile: read.optional('CATALOG_FILE'),
   };
   if ((certFile === undefined) !== (keyFile === undefined)) {
     read.problem('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

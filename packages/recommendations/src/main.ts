@@ -3,7 +3,8 @@ import { tracing } from './tracing';
 import { handleShutdownSignals, loadConfigOrExit } from '@bookstore/service-kit';
 import { loadConfig } from './config';
 import { BOOKS } from './domain/books';
-import { createCatalog } from './domain/catalog';
+import { loadCatalogFile } from './catalog-file';
+import { CatalogValidationError, createCatalog } from './domain/catalog';
 import { createRecommender } from './domain/recommender';
 import { createLogger } from './logger';
 import { createRecommendationServer } from './server';
@@ -11,7 +12,11 @@ import { createRecommendationServer } from './server';
 async function main(): Promise<void> {
   const config = loadConfigOrExit('recommendations', loadConfig);
   const logger = createLogger({ level: config.logLevel });
-  const catalog = createCatalog(BOOKS, { minPerCategory: 6 });
+  // A bad catalog file is a start-up failure like a bad variable: one message, exit 1, no serving.
+  const catalog =
+    config.catalogFile === undefined
+      ? createCatalog(BOOKS, { minPerCategory: 6 })
+      : loadCatalogFile(config.catalogFile);
   const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
   const ports = await server.start();
   logger.info(
@@ -21,6 +26,7 @@ async function main(): Promise<void> {
       tls: config.tls !== undefined,
       tracing: tracing !== undefined,
       books: catalog.all().length,
+      catalogFile: config.catalogFile,
     },
     'recommendations listening',
   );
@@ -36,6 +42,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof CatalogValidationError) {
+    const more = error.total > error.problems.length ? [`  … and ${error.total - error.problems.length} more`] : [];
+    const lines = [`${error.total} problem(s) in the catalog:`, ...error.problems.map((p) => `  ${p}`), ...more];
+    process.stderr.write(`recommendations: failed to start: ${lines.join('\n')}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`recommendations: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -82,7 +82,10 @@ export function createRecommendationServer(options: {
       ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
     ],
   });
-  server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
+  server.addService(
+    RecommendationServiceService,
+    createRecommendationService({ recommender, logger, maxListBooksStreams: config.maxListBooksStreams }),
+  );
   health.addToServer(server);
   if (config.enableReflection) createReflectionService().addToServer(server);
 

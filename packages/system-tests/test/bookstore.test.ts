@@ -1,4 +1,7 @@
 import { parse as html } from 'node-html-parser';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runToExit, startService, type ServiceProcess } from './support/processes';
 
 describe('the built bookstore, as users run it', () => {
@@ -75,5 +78,31 @@ describe('start-up with invalid configuration', () => {
     expect(code).toBe(1);
     expect(stderr.split('\n')[0]).toBe(`${service}: invalid configuration:`);
     for (const problem of problems) expect(stderr).toContain(problem);
+  });
+});
+
+describe('start-up with an invalid CATALOG_FILE', () => {
+  it('recommendations exits 1 naming the line and the fault of each bad line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    try {
+      const file = join(dir, 'catalog.jsonl');
+      writeFileSync(
+        file,
+        [
+          '{"id":1,"title":"A","author":"B","category":"mystery"}',
+          '{"id":2,"title":"A"',
+          '{"id":1,"title":"C","author":"D","category":"poetry"}',
+        ].join('\n'),
+      );
+      const { code, stderr } = await runToExit('recommendations', { CATALOG_FILE: file });
+      expect(code).toBe(1);
+      expect(stderr).toContain('problem(s) in the catalog:');
+      expect(stderr).toMatch(/\n {2}line 2: not JSON/);
+      expect(stderr).toContain(
+        '\n  line 3: category must be one of mystery, science-fiction, self-help (got "poetry")',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

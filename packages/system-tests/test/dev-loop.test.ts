@@ -1,4 +1,9 @@
-import { BookCategory, type ListBooksResponse, RecommendationServiceClient } from '@bookstore/contracts';
+import {
+  BookCategory,
+  ListBooksRequest,
+  type ListBooksResponse,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +17,9 @@ async function mysteryTitles(port: number): Promise<string[]> {
   const client = new RecommendationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
   try {
     const titles: string[] = [];
-    const stream = client.listBooks({ category: BookCategory.BOOK_CATEGORY_MYSTERY }, { deadline: Date.now() + 5000 });
+    const stream = client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_MYSTERY }), {
+      deadline: Date.now() + 5000,
+    });
     for await (const message of stream) titles.push((message as ListBooksResponse).book?.title ?? '');
     return titles;
   } finally {

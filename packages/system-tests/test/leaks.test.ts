@@ -1,4 +1,4 @@
-import { BookCategory, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
+import { BookCategory, ListBooksRequest, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
 import { fetchMetricsText, sampleValue } from '@bookstore/test-support';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { INSPECTABLE, type MemoryProbe, type MemorySample, openMemoryProbe } from './support/memory';
@@ -17,7 +17,7 @@ async function cancelledStreams(address: string, count: number) {
   const client = new RecommendationServiceClient(address, credentials.createInsecure());
   for (let i = 0; i < count; i += 1) {
     await new Promise<void>((resolve) => {
-      const call = client.listBooks({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+      const call = client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }));
       call.once('data', () => call.cancel());
       call.on('error', () => undefined);
       call.on('status', () => resolve());

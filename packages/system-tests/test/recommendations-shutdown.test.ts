@@ -1,4 +1,9 @@
-import { BookCategory, type ListBooksResponse, RecommendationServiceClient } from '@bookstore/contracts';
+import {
+  BookCategory,
+  ListBooksRequest,
+  type ListBooksResponse,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
 import { credentials } from '@grpc/grpc-js';
 import { once } from 'node:events';
 import { watchHealth } from '@bookstore/test-support';
@@ -15,7 +20,7 @@ describe('recommendations on SIGTERM', () => {
     const exit = once(service.child, 'exit');
     try {
       await readiness.until('SERVING');
-      const stream = client.listBooks({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+      const stream = client.listBooks(ListBooksRequest.create({ category: BookCategory.BOOK_CATEGORY_UNSPECIFIED }));
       const received: number[] = [];
       let signalledAt = 0;
       const streamDone = new Promise<void>((resolve, reject) => {

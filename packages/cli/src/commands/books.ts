@@ -2,6 +2,7 @@ import {
   type Book,
   type BookCategory,
   type ListBooksResponse,
+  ListBooksRequest,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
 import { categoryName } from '../categories';
@@ -19,10 +20,9 @@ export async function booksCommand(
   const client = new RecommendationServiceClient(connection.target, connection.credentials, connection.channelOptions);
   try {
     const books: Book[] = [];
-    const stream = client.listBooks(
-      { category: query.category },
-      { deadline: deadlineOf(connection, DEFAULT_DEADLINE_MS) },
-    );
+    const stream = client.listBooks(ListBooksRequest.create({ category: query.category }), {
+      deadline: deadlineOf(connection, DEFAULT_DEADLINE_MS),
+    });
     for await (const message of stream) {
       const { book } = message as ListBooksResponse;
       if (book !== undefined) books.push(book);

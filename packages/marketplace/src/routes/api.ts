@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPage } from '../book-pages';
 import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { newUserId, USER_PARAMETER } from '../user-identity';
@@ -45,19 +46,33 @@ const recommendationsSchema = {
   },
 } as const;
 
+const pageLink = {
+  type: ['string', 'null'],
+  description: 'Path and query of the adjacent page; null when there is none',
+} as const;
+
 const booksSchema = {
   tags: ['books'],
-  summary: 'The catalog, or one category of it, in id order',
+  summary: 'A page of the catalog, or of one category, in id order',
+  description:
+    `At most \`limit\` books (default ${PAGE_SIZE}). Follow \`next\` and \`previous\` to page; ` +
+    '`after` and `before` cannot be combined.',
   querystring: {
     type: 'object',
-    properties: { category: { type: 'string', enum: CATEGORY_SLUGS } },
+    properties: {
+      category: { type: 'string', enum: CATEGORY_SLUGS },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_API_PAGE_SIZE, default: PAGE_SIZE },
+      ...pagingQuery,
+    },
     additionalProperties: false,
   },
   response: {
     200: {
       type: 'object',
-      required: ['books'],
+      required: ['books', 'next', 'previous'],
       properties: {
+        next: pageLink,
+        previous: pageLink,
         books: {
           type: 'array',
           items: {
@@ -105,23 +120,33 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     },
   );
 
-  app.get<{ Querystring: { category?: string } }>('/api/v1/books', { schema: booksSchema }, async (request, reply) => {
-    const slug = request.query.category;
-    const outcome = await options.recommendations.listBooks(
-      slug === undefined ? undefined : categoryBySlug(slug).value,
-      {
-        requestId: request.id,
-        log: request.log,
-      },
-    );
-    if (!outcome.available) return unavailable(reply);
-    return {
-      books: outcome.value.flatMap((book) => {
-        const bookSlug = categoryByValue(book.category)?.slug;
-        return bookSlug === undefined
-          ? []
-          : [{ id: book.id, title: book.title, author: book.author, category: bookSlug }];
-      }),
-    };
-  });
+  app.get<{ Querystring: { category?: string; limit: number; after?: number; before?: number } }>(
+    '/api/v1/books',
+    { schema: booksSchema },
+    async (request, reply) => {
+      const { category: slug, limit, after, before } = request.query;
+      const category = slug === undefined ? undefined : categoryBySlug(slug);
+      const outcome = await readBookPage(
+        options.recommendations,
+        { category: category?.value, after, before, size: limit },
+        { requestId: request.id, log: request.log },
+      );
+      if (!outcome.available) return unavailable(reply);
+      const page = outcome.value;
+      const links = pageLinks('/api/v1/books', page, {
+        category: slug,
+        limit: limit === PAGE_SIZE ? undefined : limit,
+      });
+      return {
+        books: page.books.flatMap((book) => {
+          const bookSlug = categoryByValue(book.category)?.slug;
+          return bookSlug === undefined
+            ? []
+            : [{ id: book.id, title: book.title, author: book.author, category: bookSlug }];
+        }),
+        next: links.next ?? null,
+        previous: links.previous ?? null,
+      };
+    },
+  );
 };

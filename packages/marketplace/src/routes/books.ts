@@ -1,30 +1,40 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { pageLinks, pagingQuery, readBookPage } from '../book-pages';
 import { CATEGORIES } from '../categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import type { RecommendationsClient } from '../recommendations-client';
 
-/** `GET /books`: the whole catalog, grouped by category, read from the ListBooks stream. */
+/**
+ * `GET /books`: the catalog a page (50 books) at a time in id order, grouped by category, read
+ * from the ListBooks stream; `?after=<id>` and `?before=<id>` are the next and previous pages.
+ */
 export const booksRoutes: FastifyPluginAsync<{
   recommendations: RecommendationsClient;
   recordPage: PageRecorder;
 }> = async (app, options) => {
-  app.get(
+  app.get<{ Querystring: { after?: number; before?: number } }>(
     '/books',
-    { schema: { querystring: { type: 'object', additionalProperties: false } } },
+    { schema: { querystring: { type: 'object', properties: pagingQuery, additionalProperties: false } } },
     async (request, reply) => {
-      const outcome = await options.recommendations.listBooks(undefined, { requestId: request.id, log: request.log });
-      const books = outcome.available ? outcome.value : [];
+      const outcome = await readBookPage(options.recommendations, request.query, {
+        requestId: request.id,
+        log: request.log,
+      });
+      const page = outcome.available ? outcome.value : undefined;
       const groups = CATEGORIES.map((category) => ({
         label: category.label,
-        books: books.filter((b) => b.category === category.value),
+        books: (page?.books ?? []).filter((b) => b.category === category.value),
       })).filter((group) => group.books.length > 0);
+      const links: { next?: string; previous?: string } = page === undefined ? {} : pageLinks('/books', page);
       const unavailable = !outcome.available;
       options.recordPage('books', unavailable);
       return reply.type('text/html; charset=utf-8').viewAsync('books.hbs', {
         ...pageContext({ title: 'All books', current: 'books' }),
         groups,
         unavailable,
+        ...links,
+        paged: links.next !== undefined || links.previous !== undefined,
       });
     },
   );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { FAKE_BOOKS, type FakeRecommendations, startFakeRecommendations } from '../support/fake-recommendations';
+import { syntheticBooks } from '../support/large-catalog';
 import { buildTestApp, type TestApp } from '../support/test-app';
 import { launchChromium, watchProblems } from './browser';
 
@@ -87,6 +88,35 @@ describe('the storefront in Chromium', () => {
     expect(titles).toEqual(FAKE_BOOKS.map((b) => b.title));
     expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
     await page.close();
+  });
+
+  it('pages through a catalog of many pages on /books with the next and previous links', async () => {
+    const many = await startFakeRecommendations({ books: syntheticBooks(120) });
+    const app = await buildTestApp({ address: many.address });
+    const pagedBase = await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const page = await browser.newPage();
+    const problems = await watchProblems(page);
+    try {
+      await page.goto(`${pagedBase}/books`);
+      expect(await page.locator('.book-title').count()).toBe(50);
+      expect(await page.locator('a[rel="prev"]').count()).toBe(0);
+      await page.getByRole('link', { name: 'Next page →' }).click();
+      await page.waitForURL('**/books?after=50');
+      expect(await page.locator('.book-title', { hasText: /^Title 51$/ }).count()).toBe(1);
+      await page.getByRole('link', { name: 'Next page →' }).click();
+      await page.waitForURL('**/books?after=100');
+      expect(await page.locator('.book-title').count()).toBe(20);
+      expect(await page.locator('a[rel="next"]').count()).toBe(0);
+      await page.getByRole('link', { name: '← Previous page' }).click();
+      await page.waitForURL('**/books?before=101');
+      expect(await page.locator('.book-title', { hasText: /^Title 100$/ }).count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(problems).toEqual({ consoleErrors: [], cspViolations: [] });
+    } finally {
+      await page.close();
+      await app.close();
+      await many.stop();
+    }
   });
 
   it('renders the API docs (Swagger UI) from local assets without CSP violations', async () => {

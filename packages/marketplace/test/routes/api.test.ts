@@ -1,5 +1,6 @@
 import { BookCategory } from '@bookstore/contracts';
-import { FAKE_BOOKS, recommendRequest } from '../support/fake-recommendations';
+import { FAKE_BOOKS, recommendRequest, startFakeRecommendations } from '../support/fake-recommendations';
+import { syntheticBooks } from '../support/large-catalog';
 import { withBookstore } from '../support/test-app';
 
 describe('the JSON API', () => {
@@ -26,7 +27,7 @@ describe('the JSON API', () => {
     expect(sent.userId).toBeGreaterThanOrEqual(1);
   });
 
-  it('GET /api/v1/books answers every book, or one category', async () => {
+  it('GET /api/v1/books answers a page of every book, or of one category', async () => {
     const all = (await t.app.inject('/api/v1/books')).json<{ books: { id: number; category: string }[] }>();
     expect(all.books.map((b) => b.id)).toEqual(FAKE_BOOKS.map((b) => b.id));
     expect(all.books[0]).toEqual({ ...FAKE_BOOKS[0], category: 'mystery' });
@@ -43,6 +44,12 @@ describe('the JSON API', () => {
     ['/api/v1/recommendations?max=51', 'max must be at most 50'],
     ['/api/v1/recommendations?user=0', 'user must be at least 1'],
     ['/api/v1/books?sort=title', 'unknown parameter "sort"'],
+    ['/api/v1/books?limit=0', 'limit must be at least 1'],
+    ['/api/v1/books?limit=101', 'limit must be at most 100'],
+    ['/api/v1/books?after=-1', 'after must be at least 0'],
+    ['/api/v1/books?before=0', 'before must be at least 1'],
+    ['/api/v1/books?after=x', 'after must be a whole number'],
+    ['/api/v1/books?after=5&before=9', 'after and before cannot be combined'],
   ])('answers %s with a JSON 400 saying "%s"', async (url, message) => {
     const response = await t.app.inject(url);
     expect(response.statusCode).toBe(400);
@@ -82,5 +89,51 @@ describe('the JSON API', () => {
     expect((await t.app.inject('/docs/static/swagger-initializer.js')).statusCode).toBe(200);
     // A malformed escape never reaches a route: the router answers 400 (createClientErrorAnswers).
     expect((await t.app.inject('/docs/static/%E0%A4%A')).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/v1/books on a catalog of many pages', () => {
+  const t = withBookstore(() => startFakeRecommendations({ books: syntheticBooks(120) }));
+  type Page = { books: { id: number; category: string }[]; next: string | null; previous: string | null };
+  const get = async (url: string) => {
+    const response = await t.app.inject(url);
+    expect(response.statusCode).toBe(200);
+    return response.json<Page>();
+  };
+  const ids = (page: Page) => [page.books[0]?.id, page.books.at(-1)?.id, page.books.length];
+
+  it('pages forwards with next and back with previous, 50 books a page', async () => {
+    const first = await get('/api/v1/books');
+    expect(ids(first)).toEqual([1, 50, 50]);
+    expect(first).toMatchObject({ next: '/api/v1/books?after=50', previous: null });
+    const second = await get(first.next as string);
+    expect(ids(second)).toEqual([51, 100, 50]);
+    expect(second).toMatchObject({ next: '/api/v1/books?after=100', previous: '/api/v1/books?before=51' });
+    const last = await get(second.next as string);
+    expect(ids(last)).toEqual([101, 120, 20]);
+    expect(last).toMatchObject({ next: null, previous: '/api/v1/books?before=101' });
+    const back = await get(last.previous as string);
+    expect(ids(back)).toEqual([51, 100, 50]);
+    expect(back).toMatchObject({ next: '/api/v1/books?after=100', previous: '/api/v1/books?before=51' });
+    const start = await get(back.previous as string);
+    expect(ids(start)).toEqual([1, 50, 50]);
+    expect(start.previous).toBeNull();
+  });
+
+  it('keeps the category and the limit in its links', async () => {
+    const page = await get('/api/v1/books?category=self-help&limit=10');
+    expect(page.books.map((b) => b.id)).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    expect(page.next).toBe('/api/v1/books?category=self-help&limit=10&after=30');
+    const next = await get(page.next as string);
+    expect(next.books[0]?.id).toBe(33);
+    expect(new Set(next.books.map((b) => b.category))).toEqual(new Set(['self-help']));
+  });
+
+  it('answers an empty page past the end', async () => {
+    expect(await get('/api/v1/books?after=120')).toEqual({
+      books: [],
+      next: null,
+      previous: '/api/v1/books?before=121',
+    });
   });
 });

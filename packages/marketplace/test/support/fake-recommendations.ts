@@ -92,11 +92,18 @@ function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
         .map(({ id, title }) => ({ id, title }));
       callback(null, { recommendations });
     },
+    // The paging fields as the proto documents them (the fake's catalog is in id order; it does
+    // not validate them: Recommendations' own tests cover its INVALID_ARGUMENT answers).
     listBooks: (call) => {
-      const { category } = call.request;
-      for (const book of books) {
-        if (category === BookCategory.BOOK_CATEGORY_UNSPECIFIED || book.category === category) call.write({ book });
-      }
+      const { category, startAfterId, endBeforeId, limit } = call.request;
+      const window = books.filter(
+        (book) =>
+          (category === BookCategory.BOOK_CATEGORY_UNSPECIFIED || book.category === category) &&
+          book.id > startAfterId &&
+          (endBeforeId === 0 || book.id < endBeforeId),
+      );
+      const answered = limit === 0 ? window : endBeforeId === 0 ? window.slice(0, limit) : window.slice(-limit);
+      for (const book of answered) call.write({ book });
       call.end();
     },
   };

@@ -1,11 +1,12 @@
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import { once } from 'node:events';
-import type {
-  handleServerStreamingCall,
-  handleUnaryCall,
-  Metadata,
-  ServerUnaryCall,
-  ServerWritableStream,
+import {
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type Metadata,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  status as Status,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { callerOf } from './caller-identity';
@@ -94,11 +95,29 @@ export function createHandlerAdapters(logger: Logger) {
     };
   }
 
-  /** Streams what the handler yields, waiting for the client to drain and stopping on cancel. */
+  /**
+   * Streams what the handler yields, waiting for the client to drain and stopping on cancel.
+   * With `maxOpen`, at most that many such calls are open at once over every connection; further
+   * ones end at once with RESOURCE_EXHAUSTED (a client that never reads holds its call until its
+   * connection's maximum age, and each costs ~25 KB inside grpc-js and Node's HTTP/2).
+   */
   function serverStream<Req, Res>(
     handle: (request: Req, context: CallContext) => Iterable<Res> | AsyncIterable<Res>,
+    options: { maxOpen?: number; name?: string } = {},
   ): handleServerStreamingCall<Req, Res> {
+    const maxOpen = options.maxOpen ?? Number.POSITIVE_INFINITY;
+    let open = 0;
     return (call) => {
+      if (open >= maxOpen) {
+        call.emit('error', {
+          code: Status.RESOURCE_EXHAUSTED,
+          details: `too many ${options.name ?? 'streams'} open (${maxOpen}); retry later`,
+        });
+        return;
+      }
+      open += 1;
+      // grpc-js emits 'cancelled' once after every call, finished or not (health.ts counts the same way).
+      call.once('cancelled', () => (open -= 1));
       const context = contextOf(call);
       const run = async () => {
         for await (const message of handle(call.request, context)) {

@@ -19,6 +19,8 @@ function toRecommendResponse(books: readonly CatalogBook[]): RecommendResponse {
 export function createRecommendationService(options: {
   recommender: Recommender;
   logger: Logger;
+  /** ListBooks streams open at once, over every connection (config.maxListBooksStreams). */
+  maxListBooksStreams?: number;
 }): RecommendationServiceServer {
   const { recommender } = options;
   const { unary, serverStream } = createHandlerAdapters(options.logger);
@@ -31,8 +33,17 @@ export function createRecommendationService(options: {
       });
       return Array.isArray(books) ? toRecommendResponse(books) : books.then(toRecommendResponse);
     }),
-    listBooks: serverStream(function* listBooks(request): Generator<ListBooksResponse> {
-      for (const book of recommender.listBooks(request.category)) yield { book: toWireBook(book) };
-    }),
+    listBooks: serverStream(
+      function* listBooks(request): Generator<ListBooksResponse> {
+        const books = recommender.listBooks({
+          category: request.category,
+          startAfterId: request.startAfterId,
+          endBeforeId: request.endBeforeId,
+          limit: request.limit,
+        });
+        for (const book of books) yield { book: toWireBook(book) };
+      },
+      { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' },
+    ),
   };
 }

@@ -36,10 +36,10 @@ describe('createCatalog', () => {
     }
     expect(error).toBeInstanceOf(CatalogValidationError);
     expect((error as CatalogValidationError).problems).toEqual([
-      'id 1 is used more than once',
-      'book 2 has unknown category 7',
-      'book " " has id -4, not a positive int32',
-      'book -4 needs a title and an author',
+      'book #3: unknown category 7',
+      'book #4: id -4 is not a positive int32',
+      'book #4: needs a title and an author',
+      'book #2: id 1 is used more than once',
       'category BOOK_CATEGORY_SCIENCE_FICTION has 0 books, fewer than 1',
       'category BOOK_CATEGORY_SELF_HELP has 0 books, fewer than 1',
     ]);
@@ -52,6 +52,33 @@ describe('createCatalog', () => {
         { ...book, id: 20 - i, category },
       ]),
     );
-    expect(catalog.all().map((b) => b.id)).toEqual([8, 9, 10, 18, 19, 20]);
+    const all = catalog.all();
+    expect(Array.from({ length: all.length }, (_, i) => all.at(i).id)).toEqual([8, 9, 10, 18, 19, 20]);
+    const mystery = catalog.inCategory(BookCategory.BOOK_CATEGORY_MYSTERY);
+    expect([mystery.at(0), mystery.at(1)].map((b) => b.id)).toEqual([10, 20]);
+  });
+
+  it('keeps titles and authors intact, whatever their characters', () => {
+    const books = KNOWN_CATEGORIES.map((category, i) => ({
+      id: i + 1,
+      title: ['Le Comte de Monte-Cristo', 'Войнá и мир', '三体 🚀'][i] as string,
+      author: ['Alexandre Dumas', 'Лев Толстой', '刘慈欣'][i] as string,
+      category,
+    }));
+    const all = createCatalog(books).all();
+    expect(books.map((_, i) => all.at(i))).toEqual(books);
+  });
+
+  it('lists the first 20 problems and counts the rest', () => {
+    const bad = Array.from({ length: 50 }, (_, i) => ({ ...book, id: -i - 1 }));
+    let error: CatalogValidationError | undefined;
+    try {
+      createCatalog(bad);
+    } catch (e) {
+      error = e as CatalogValidationError;
+    }
+    expect(error?.problems).toHaveLength(20);
+    expect(error?.total).toBe(53);
+    expect(error?.message).toMatch(/; and 33 more$/);
   });
 });

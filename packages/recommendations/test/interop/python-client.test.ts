@@ -97,4 +97,19 @@ describe('a Python client generated from proto/', () => {
       await server.close();
     }
   });
+
+  it('built from the contract before paging (an old client), still gets the whole catalog and its answers', async () => {
+    const server = await startTestServer();
+    try {
+      const result = await promisify(execFile)(
+        PYTHON,
+        [join(ROOT, 'interop', 'python', 'check_client.py'), join(__dirname, 'before-paging'), server.address],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(result.stdout).toContain('ok ListBooks -> 18 books in id order');
+      expect(result.stdout).toContain('python client: all checks passed');
+    } finally {
+      await server.close();
+    }
+  });
 });

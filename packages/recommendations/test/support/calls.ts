@@ -1,9 +1,9 @@
-import type {
+import {
   ListBooksRequest,
-  ListBooksResponse,
-  RecommendationServiceClient,
-  RecommendRequest,
-  RecommendResponse,
+  type ListBooksResponse,
+  type RecommendationServiceClient,
+  type RecommendRequest,
+  type RecommendResponse,
 } from '@bookstore/contracts';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 
@@ -21,9 +21,9 @@ export function recommend(
 }
 
 /** Reads a whole ListBooks stream; rejects with the ServiceError. */
-export async function listBooks(client: RecommendationServiceClient, request: ListBooksRequest) {
+export async function listBooks(client: RecommendationServiceClient, request: Partial<ListBooksRequest>) {
   const received: ListBooksResponse[] = [];
-  for await (const message of client.listBooks(request, { deadline: Date.now() + 5000 })) {
+  for await (const message of client.listBooks(ListBooksRequest.create(request), { deadline: Date.now() + 5000 })) {
     received.push(message as ListBooksResponse);
   }
   return received;

@@ -89,7 +89,10 @@ export interface RecommendRequest {
   userId: number;
   /** The category to recommend from; required (UNSPECIFIED is rejected). */
   category: BookCategory;
-  /** How many books at most; 0 means the default (3), negative is rejected. */
+  /**
+   * How many books at most; 0 means the default (3), negative is rejected. At most 1000 are
+   * answered, however many are asked for.
+   */
   maxResults: number;
 }
 
@@ -119,10 +122,29 @@ export interface Book {
   category: BookCategory;
 }
 
-/** Asks for the catalog, whole or one category of it. */
+/**
+ * Asks for the catalog, whole or one category of it, or a window (a page) of that.
+ *
+ * With none of the paging fields set the stream holds every book, as before they existed.
+ * To page forwards, send the last id of a page as `start_after_id` of the next; to page
+ * backwards, send the first id of a page as `end_before_id` with a `limit`. Ids need not exist
+ * in the catalog: they are positions in id order.
+ */
 export interface ListBooksRequest {
   /** The category to list; UNSPECIFIED lists the whole catalog. */
   category: BookCategory;
+  /** Only books with an id above this one; 0 starts at the first book. Negative is rejected. */
+  startAfterId: number;
+  /**
+   * Only books with an id below this one, the last `limit` of them when `limit` is set; 0 for
+   * no such bound. Negative, or set together with `start_after_id`, is rejected.
+   */
+  endBeforeId: number;
+  /**
+   * How many books at most, 1 to 1000; 0 means every book of the window. Other values are
+   * rejected with INVALID_ARGUMENT.
+   */
+  limit: number;
 }
 
 /** One book of a `ListBooks` stream. */
@@ -514,13 +536,22 @@ export const Book: MessageFns<Book> = {
 };
 
 function createBaseListBooksRequest(): ListBooksRequest {
-  return { category: 0 };
+  return { category: 0, startAfterId: 0, endBeforeId: 0, limit: 0 };
 }
 
 export const ListBooksRequest: MessageFns<ListBooksRequest> = {
   encode(message: ListBooksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.category !== 0) {
       writer.uint32(8).int32(message.category);
+    }
+    if (message.startAfterId !== 0) {
+      writer.uint32(16).int32(message.startAfterId);
+    }
+    if (message.endBeforeId !== 0) {
+      writer.uint32(24).int32(message.endBeforeId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).int32(message.limit);
     }
     return writer;
   },
@@ -546,6 +577,30 @@ export const ListBooksRequest: MessageFns<ListBooksRequest> = {
             message.category = reader.int32() as any;
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.startAfterId = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.endBeforeId = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -559,13 +614,35 @@ export const ListBooksRequest: MessageFns<ListBooksRequest> = {
   },
 
   fromJSON(object: any): ListBooksRequest {
-    return { category: isSet(object.category) ? bookCategoryFromJSON(object.category) : 0 };
+    return {
+      category: isSet(object.category) ? bookCategoryFromJSON(object.category) : 0,
+      startAfterId: isSet(object.startAfterId)
+        ? globalThis.Number(object.startAfterId)
+        : isSet(object.start_after_id)
+        ? globalThis.Number(object.start_after_id)
+        : 0,
+      endBeforeId: isSet(object.endBeforeId)
+        ? globalThis.Number(object.endBeforeId)
+        : isSet(object.end_before_id)
+        ? globalThis.Number(object.end_before_id)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
   },
 
   toJSON(message: ListBooksRequest): unknown {
     const obj: any = {};
     if (message.category !== 0) {
       obj.category = bookCategoryToJSON(message.category);
+    }
+    if (message.startAfterId !== 0) {
+      obj.startAfterId = Math.round(message.startAfterId);
+    }
+    if (message.endBeforeId !== 0) {
+      obj.endBeforeId = Math.round(message.endBeforeId);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
     }
     return obj;
   },
@@ -576,6 +653,9 @@ export const ListBooksRequest: MessageFns<ListBooksRequest> = {
   fromPartial(object: DeepPartial<ListBooksRequest>): ListBooksRequest {
     const message = createBaseListBooksRequest();
     message.category = object.category ?? 0;
+    message.startAfterId = object.startAfterId ?? 0;
+    message.endBeforeId = object.endBeforeId ?? 0;
+    message.limit = object.limit ?? 0;
     return message;
   },
 };
