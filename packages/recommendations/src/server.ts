@@ -9,6 +9,7 @@ import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
 import { createObservabilityInterceptor } from './interceptors/observability';
 import { createMetricsServer } from '@bookstore/metrics';
+import { accessLogDecision } from '@bookstore/runtime';
 import { createServerMetrics } from './observability/server-metrics';
 import { countUnknownMethods } from './observability/unknown-methods';
 import { createReflectionService } from './reflection';
@@ -69,6 +70,8 @@ export function createRecommendationServer(options: {
   config: RecommendationsConfig;
   logger: Logger;
   recommender: Recommender;
+  /** Draws the access log's sample (Math.random unless a test seeds it). */
+  random?: () => number;
 }): RecommendationServer {
   const { config, logger, recommender } = options;
   const health = createHealthState({ maxWatches: config.maxHealthWatches });
@@ -77,7 +80,12 @@ export function createRecommendationServer(options: {
   const server = new Server({
     ...serverOptions(config),
     interceptors: [
-      createObservabilityInterceptor({ logger, metrics, identifyCallers: config.tls?.clientCaFile !== undefined }),
+      createObservabilityInterceptor({
+        logger,
+        metrics,
+        identifyCallers: config.tls?.clientCaFile !== undefined,
+        shouldLog: accessLogDecision(config.accessLog, options.random),
+      }),
       ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
     ],
   });

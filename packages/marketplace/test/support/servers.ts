@@ -30,6 +30,8 @@ export async function startRecommendations(
       METRICS_PORT: '0',
       HEALTH_PORT: '0',
       SHUTDOWN_GRACE_MS: '100',
+      // Every call logged (as `make run`): the tests that read the log see each call.
+      ACCESS_LOG_SAMPLE_RATE: '1',
       ...options.env,
     }),
     logger: options.logs

@@ -1,4 +1,5 @@
 import { methodLabels } from '@bookstore/metrics';
+import type { AccessLogDecision } from '@bookstore/runtime';
 import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -43,7 +44,8 @@ function levelFor(code: Status, below: boolean): 'debug' | 'info' | 'warn' | 'er
  * - **Request id**: the caller's `x-request-id` when acceptable, a new UUID otherwise; written
  *   into the incoming metadata (handlers log it) and sent back in the response headers, or in
  *   the trailers of a trailers-only error.
- * - **Access log**: one JSON line per RPC when it ends: method, status code name, duration, peer
+ * - **Access log**: one JSON line per RPC when it ends (every failed or slow one and a sample
+ *   of the rest, as `shouldLog` decides): method, status code name, duration, peer
  *   and request id, and with mutual TLS the caller's certificate identity (`caller`); at the level
  *   `levelFor` gives the code; the request metadata at debug
  *   level (the logger redacts credentials in it). Unexpected errors were already logged with
@@ -60,8 +62,11 @@ export function createObservabilityInterceptor(options: {
   metrics: ServerMetrics;
   /** Mutual TLS is on: name the caller's certificate identity on each line. */
   identifyCallers?: boolean;
+  /** Which calls get a line (failed, slow, sampled); every call by default. */
+  shouldLog?: AccessLogDecision;
 }): ServerInterceptor {
   const { logger, metrics } = options;
+  const shouldLog = options.shouldLog ?? (() => true);
   const identifyCallers = options.identifyCallers ?? false;
   const byMethod = new Map<string, MethodMetrics>();
   const debug = () => logger.isLevelEnabled('debug');
@@ -86,6 +91,7 @@ export function createObservabilityInterceptor(options: {
       const level = levelFor(code, below);
       if (!logger.isLevelEnabled(level)) return;
       const durationMs = Math.round(seconds * 1_000_000) / 1000;
+      if (!shouldLog(code !== Status.OK, durationMs)) return;
       logger[level](
         { method: method.path, code: Status[code], durationMs, peer: call.getPeer(), caller, requestId, metadata },
         'rpc finished',
