@@ -7,11 +7,11 @@ import type { Recommender } from './domain/recommender';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
-import { createObservabilityInterceptor } from './interceptors/observability';
 import { createMetricsServer } from '@bookstore/metrics';
 import { accessLogDecision } from '@bookstore/runtime';
 import { createServerMetrics } from './observability/server-metrics';
-import { countUnknownMethods } from './observability/unknown-methods';
+import { createCallObserver } from './observability/call-observer';
+import { observedServer } from './observability/observed-handlers';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -63,7 +63,7 @@ function shutDown(server: Server, graceMs: number): Promise<void> {
 }
 
 /**
- * Wires the gRPC server: the service, health and reflection; the one interceptor (request id,
+ * Wires the gRPC server: the service, health and reflection, each handler observed (request id,
  * access log, metrics); credentials; the metrics endpoint.
  */
 export function createRecommendationServer(options: {
@@ -77,25 +77,27 @@ export function createRecommendationServer(options: {
   const health = createHealthState({ maxWatches: config.maxHealthWatches });
   const metrics = createServerMetrics();
   const allowedClients = config.tls?.allowedClients;
+  const identifyCallers = config.tls?.clientCaFile !== undefined;
+  const observer = createCallObserver({
+    logger,
+    metrics,
+    identifyCallers,
+    shouldLog: accessLogDecision(config.accessLog, options.random),
+  });
   const server = new Server({
     ...serverOptions(config),
-    interceptors: [
-      createObservabilityInterceptor({
-        logger,
-        metrics,
-        identifyCallers: config.tls?.clientCaFile !== undefined,
-        shouldLog: accessLogDecision(config.accessLog, options.random),
-      }),
-      ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
-    ],
+    // Only TLS_ALLOWED_CLIENTS needs an interceptor; observability wraps the handlers instead.
+    interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
   });
-  server.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
-  health.addToServer(server);
-  if (config.enableReflection) createReflectionService().addToServer(server);
+  const observed = observedServer(server, { observer, identifyCallers, logger });
+  observed.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
+  health.addToServer(observed);
+  if (config.enableReflection) createReflectionService().addToServer(observed);
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
-  if (healthServer !== undefined) health.addToServer(healthServer);
+  if (healthServer !== undefined)
+    health.addToServer(observedServer(healthServer, { observer, identifyCallers, logger }));
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,
@@ -112,8 +114,8 @@ export function createRecommendationServer(options: {
         healthServer === undefined
           ? undefined
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
-      countUnknownMethods(server, metrics, logger);
-      if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
+      observer.attach(server);
+      if (healthServer !== undefined) observer.attach(healthServer);
       const metricsPort = await metricsServer.start();
       health.markReady();
       metrics.setReady(true);

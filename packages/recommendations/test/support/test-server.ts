@@ -25,7 +25,7 @@ export interface TestServer {
 }
 
 /**
- * A real server on free loopback ports with the real interceptor chain, configured through the
+ * A real server on free loopback ports with the real observability, configured through the
  * real config loader (`env` overrides), and a generated client.
  */
 export async function startTestServer(
