@@ -12,6 +12,7 @@ import { accessLogDecision } from '@bookstore/runtime';
 import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
 import { observedServer } from './observability/observed-handlers';
+import { trackSessions } from './grpc/open-sessions';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -40,9 +41,9 @@ function serverOptions(config: RecommendationsConfig): ChannelOptions {
     'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    // Channelz stays on although it is not served: grpc-js 1.14.7 tracks sessions for
-    // forceShutdown only with channelz on, so with it off open streams outlive the grace
-    // period (system-tests' recommendations-shutdown test fails); docs/benchmarks.md.
+    // Not served, and tracked per call when on. grpc-js' forceShutdown then misses the open
+    // sessions; shutDown destroys them itself (grpc/open-sessions.ts, docs/benchmarks.md).
+    'grpc.enable_channelz': 0,
   };
 }
 
@@ -52,9 +53,12 @@ function bind(server: Server, address: string, credentials: ServerCredentials): 
   );
 }
 
-function shutDown(server: Server, graceMs: number): Promise<void> {
+function shutDown(server: Server, graceMs: number, sessions: { destroyAll(): void } | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => server.forceShutdown(), graceMs);
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      sessions?.destroyAll();
+    }, graceMs);
     server.tryShutdown(() => {
       clearTimeout(force);
       resolve();
@@ -104,6 +108,8 @@ export function createRecommendationServer(options: {
     port: config.metricsPort,
   });
 
+  let sessions: ReturnType<typeof trackSessions>;
+  let healthSessions: ReturnType<typeof trackSessions>;
   let stopping: Promise<void> | undefined;
   return {
     async start() {
@@ -115,7 +121,12 @@ export function createRecommendationServer(options: {
           ? undefined
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
       observer.attach(server);
-      if (healthServer !== undefined) observer.attach(healthServer);
+      sessions = trackSessions(server);
+      if (healthServer !== undefined) {
+        observer.attach(healthServer);
+        healthSessions = trackSessions(healthServer);
+      }
+      if (sessions === undefined) logger.warn('grpc-js internals moved: shutdown cannot cut open connections');
       const metricsPort = await metricsServer.start();
       health.markReady();
       metrics.setReady(true);
@@ -125,8 +136,8 @@ export function createRecommendationServer(options: {
       stopping ??= (async () => {
         health.markDraining();
         metrics.setReady(false);
-        await shutDown(server, config.shutdownGraceMs);
-        if (healthServer !== undefined) await shutDown(healthServer, 0);
+        await shutDown(server, config.shutdownGraceMs, sessions);
+        if (healthServer !== undefined) await shutDown(healthServer, 0, healthSessions);
         await metricsServer.stop();
       })();
       return stopping;

@@ -1,10 +1,10 @@
 import { type MethodLabels, methodLabels } from '@bookstore/metrics';
 import type { AccessLogDecision } from '@bookstore/runtime';
 import { type Server, status as Status } from '@grpc/grpc-js';
-import type { EventEmitter } from 'node:events';
 import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Logger } from 'pino';
 import { callerOfSession } from '../grpc/caller-identity';
+import { http2ServersOf } from '../grpc/open-sessions';
 import { levelFor } from './access-log-line';
 import { acceptableId, REQUEST_ID_KEY } from './request-id';
 import type { MethodMetrics, ServerMetrics } from './server-metrics';
@@ -171,12 +171,12 @@ export function createCallObserver(options: {
       finish(record, code, false);
     },
     attach(server) {
-      const { http2Servers } = server as unknown as { http2Servers?: Map<EventEmitter, unknown> };
-      if (!(http2Servers instanceof Map)) {
+      const http2Servers = http2ServersOf(server);
+      if (http2Servers === undefined) {
         logger.error('grpc-js internals moved: calls are not counted or logged');
         return;
       }
-      for (const http2Server of http2Servers.keys()) {
+      for (const http2Server of http2Servers) {
         http2Server.on('session', notePeer);
         http2Server.on('stream', onStream);
       }
