@@ -1,4 +1,3 @@
-import { RecommendationServiceService } from '@bookstore/contracts';
 import { type ChannelOptions, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
@@ -13,6 +12,7 @@ import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
 import { observedServer } from './observability/observed-handlers';
 import { trackSessions } from './grpc/open-sessions';
+import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -94,7 +94,7 @@ export function createRecommendationServer(options: {
     interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
   });
   const observed = observedServer(server, { observer, identifyCallers, logger });
-  observed.addService(RecommendationServiceService, createRecommendationService({ recommender, logger }));
+  observed.addService(recommendationServiceDefinition, createRecommendationService({ recommender, logger }));
   health.addToServer(observed);
   if (config.enableReflection) createReflectionService().addToServer(observed);
 
