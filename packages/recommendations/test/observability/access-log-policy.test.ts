@@ -45,7 +45,10 @@ describe('which calls the access log keeps', () => {
       await call(server, 'refused', 99 as BookCategory);
       slow = true;
       await call(server, 'slow');
-      expect(loggedIds(server)).toEqual(['refused', 'slow']);
+      // A fast success is never logged; under heavy load a "fast" call may take 50 ms, and then it is slow.
+      const fastLines = server.logs.filter((l) => String(l.requestId).startsWith('fast-'));
+      for (const line of fastLines) expect(line.durationMs).toBeGreaterThanOrEqual(50);
+      expect(loggedIds(server).filter((id) => !id.startsWith('fast-'))).toEqual(['refused', 'slow']);
       expect(server.logs.find((l) => l.requestId === 'refused')).toMatchObject({ code: 'NOT_FOUND', level: 40 });
       expect(server.logs.find((l) => l.requestId === 'slow')?.durationMs).toBeGreaterThanOrEqual(50);
       expect(await handledOk(server)).toBe(6);
