@@ -4,7 +4,7 @@ const { BookCategory, RecommendationServiceClient } = require('@bookstore/contra
 const { fetchMetricsText: metricsText } = require('@bookstore/test-support');
 const { credentials } = require('@grpc/grpc-js');
 const { writeFileSync } = require('node:fs');
-const { cpus } = require('node:os');
+const { cpus, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { runH2load } = require('./lib/h2load');
 const { runFixedRate, runWrk } = require('./lib/http-load');
@@ -22,6 +22,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 3;
 const FIXED_RATE = 500;
+// Share of our pages that may be degraded (a Recommend past its deadline) before a run is void.
+// 0 as a rule; on a machine other work loads, stalls of 300 ms+ time out every call in flight at
+// once (bursts of 32), for the bare page too, and a small allowance is stated in the results.
+const MAX_DEGRADED_SHARE = Number(process.env.BENCH_MAX_DEGRADED_SHARE ?? 0);
 
 /** Sample answers: h2load and wrk count HTTP status only, so check what came back. */
 function sampleRecommend(port) {
@@ -102,15 +106,19 @@ async function recommendLoads(ours, ceiling) {
 
 async function homepageLoads(ours, ceiling) {
   const url = (subject) => `http://127.0.0.1:${subject.port}/`;
+  let degraded = 0;
   const { runs, idle } = await interleaved(
     [ours, ceiling],
     (subject, seconds) => runWrk({ cpu: LOAD_CORE, url: url(subject), seconds }),
     async (allRuns) => {
       if (allRuns.flat().some((r) => r.non2xx > 0 || r.errors))
         throw new Error('non-2xx answers or socket errors under load');
-      // A degraded page (no recommendations) is cheaper: none may count as a page served.
-      if (handled(await metricsText(ours.metricsPort), undefined, 'other') > 0)
-        throw new Error('degraded pages under load');
+      // A degraded page (no recommendations) is cheaper: none may count as a page served,
+      // beyond BENCH_MAX_DEGRADED_SHARE (0 unless set) of them.
+      degraded = handled(await metricsText(ours.metricsPort), undefined, 'other');
+      const pages = allRuns[0].reduce((sum, r) => sum + r.pagesPerSec * SECONDS, 0);
+      if (degraded > MAX_DEGRADED_SHARE * pages)
+        throw new Error(`degraded pages under load: ${degraded} of ~${Math.round(pages)}`);
       await samplePage(ours.port, ours.bookItem);
       await samplePage(ceiling.port, ceiling.bookItem);
     },
@@ -135,7 +143,11 @@ async function homepageLoads(ours, ceiling) {
     }
   }
   return {
-    ours: { ...summarize(runs[0], idle[0], (r) => r.pagesPerSec), fixedRate: fixed[ours.name] },
+    ours: {
+      ...summarize(runs[0], idle[0], (r) => r.pagesPerSec),
+      fixedRate: fixed[ours.name],
+      degradedPages: degraded,
+    },
     ceiling: { ...summarize(runs[1], idle[1], (r) => r.pagesPerSec), fixedRate: fixed[ceiling.name] },
     floor: { fixedRate: fixed.floor },
   };
@@ -158,7 +170,7 @@ function summarize(runs, idleRss, rate, extra = {}) {
 async function main() {
   const started = Date.now();
   const results = {
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadavg() },
     method: {
       runs: RUNS,
       seconds: SECONDS,
@@ -233,21 +245,36 @@ async function main() {
     recommend: round(r.ours.perSecond / r.ceiling.perSecond),
     homepage: round(h.ours.perSecond / h.ceiling.perSecond),
   };
-  const maxRss = Math.max(...r.ours.rssAfterRunsMb, ...h.ours.rssAfterRunsMb);
-  results.targets = {
-    'recommend >= 0.85 x ceiling': results.ratios.recommend >= 0.85,
-    'homepage >= 0.70 x ceiling': results.ratios.homepage >= 0.7,
-    'homepage p99 <= 15 ms at 500/s': h.ours.fixedRate.p99Ms <= 15,
-    'cold start <= 500 ms (each)':
-      results.coldStart.recommendations.medianMs <= 500 && results.coldStart.marketplace.medianMs <= 500,
-    'RSS <= 120 MB after load': maxRss <= 120,
-    'no RSS growth (< 1 MB/run)': r.ours.rssGrowthMbPerRun < 1 && h.ours.rssGrowthMbPerRun < 1,
-  };
+  results.targets = targets(results);
   results.durationS = round((Date.now() - started) / 1000, 0);
   results.date = new Date().toISOString();
+  results.machine.loadAverageAtEnd = loadavg();
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   print(results);
   if (results.catalog) printCatalog(results.catalog);
+}
+
+/**
+ * Issue #16's targets, each with the measured value, its limit and the margin: how far inside
+ * (positive) or outside (negative) the limit the value is, as a share of the limit.
+ */
+function targets(results) {
+  const { recommend: r, homepage: h, coldStart: c } = results;
+  const atLeast = (value, limit) => ({ value, limit, met: value >= limit, margin: round(value / limit - 1) });
+  const atMost = (value, limit) => ({ value, limit, met: value <= limit, margin: round(1 - value / limit) });
+  return {
+    'Recommend >= 0.85 x bare grpc-js': atLeast(results.ratios.recommend, 0.85),
+    'homepage >= 0.80 x bare page': atLeast(results.ratios.homepage, 0.8),
+    'p99 at 500 pages/s <= 1.5 x bare page p99 (ms)': atMost(
+      h.ours.fixedRate.p99Ms,
+      round(1.5 * h.ceiling.fixedRate.p99Ms),
+    ),
+    'cold start recommendations <= 500 ms': atMost(c.recommendations.medianMs, 500),
+    'cold start marketplace <= 500 ms': atMost(c.marketplace.medianMs, 500),
+    'RSS recommendations <= 120 MB after load': atMost(Math.max(...r.ours.rssAfterRunsMb), 120),
+    'RSS marketplace <= 120 MB after load': atMost(Math.max(...h.ours.rssAfterRunsMb), 120),
+    'RSS growth < 1 MB/run (both)': atMost(Math.max(r.ours.rssGrowthMbPerRun, h.ours.rssGrowthMbPerRun), 1),
+  };
 }
 
 function print(results) {
@@ -284,8 +311,13 @@ function print(results) {
     row('RSS idle marketplace', h.ours.rssIdleMb, h.ceiling.rssIdleMb, 'MB'),
     row('RSS after runs marketplace', h.ours.rssAfterRunsMb.join(' '), '', 'MB'),
     '',
-    ...Object.entries(results.targets).map(([target, met]) => `${met ? 'met    ' : 'MISSED '} ${target}`),
-    `(${results.durationS} s; results/latest.json)`,
+    ...Object.entries(results.targets).map(
+      ([target, t]) =>
+        `${t.met ? 'met    ' : 'MISSED '} ${target.padEnd(48)} ${String(t.value).padStart(8)} vs ${String(t.limit).padEnd(6)} margin ${t.margin >= 0 ? '+' : ''}${Math.round(t.margin * 100)} %`,
+    ),
+    `(${results.durationS} s on Node ${results.machine.node}; load average ${results.machine.loadAverageAtStart
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the start; results/latest.json)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -44,7 +44,8 @@ let stopping = false;
 function start(service) {
   const child = spawn(process.execPath, [join(packageDir(service.name), 'dist', 'main.js')], {
     // Restarts wait for the old process: a short grace keeps them quick (override it as usual).
-    env: { SHUTDOWN_GRACE_MS: '500', ...process.env, ...SERVICE_ENV[service.name] },
+    // Every request in the log (production samples 1 in 100), as `make run`.
+    env: { SHUTDOWN_GRACE_MS: '500', ACCESS_LOG_SAMPLE_RATE: '1', ...process.env, ...SERVICE_ENV[service.name] },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   pipeServiceLogs(child.stdout);

@@ -37,6 +37,14 @@ describe('k8s/ layout', () => {
       'dns:///recommendations-headless:50051',
     );
   });
+
+  it('logs a sample of successful calls, not each one (failures and slow calls always)', () => {
+    for (const name of SERVICES) {
+      const { data } = find(objects, 'ConfigMap', `${name}-config`);
+      expect(Number(data.ACCESS_LOG_SAMPLE_RATE ?? '0.01')).toBeLessThanOrEqual(0.01);
+      expect(Number(data.ACCESS_LOG_SLOW_MS)).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('selectors, ports and probes', () => {

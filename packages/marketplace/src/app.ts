@@ -8,6 +8,7 @@ import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './connection-guards';
 import { draining } from './draining';
 import { registerErrorHandling } from './error-handling';
+import { accessLog } from './observability/access-log';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { type MarketplaceMetrics, pageRecorder } from './observability/marketplace-metrics';
 import type { RecommendationsClient } from './recommendations-client';
@@ -31,6 +32,8 @@ export interface AppOptions {
   metrics?: MarketplaceMetrics;
   /** Readiness as seen by `/readyz`; main turns it off when shutdown begins. */
   isReady?: () => boolean;
+  /** Draws the access log's sample (Math.random unless a test seeds it). */
+  random?: () => number;
 }
 
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
@@ -49,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy as boolean | string[],
     // Unknown query keys are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
-    // One access-log line per request (below) instead of fastify's two.
+    // At most one access-log line per request (observability/access-log.ts) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
   const isReady = options.isReady ?? (() => true);
@@ -60,21 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(requestIdHeader);
   await app.register(draining, { isReady });
 
-  // The access log: one line when the response is sent. A route's logLevel applies (the probes
-  // log at warn), and the line carries the request id like every line of the request.
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
-        remoteAddress: request.ip,
-      },
-      'request completed',
-    );
-    done();
-  });
+  await app.register(accessLog, { policy: config.accessLog, random: options.random });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
   await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });

@@ -1,4 +1,4 @@
-import { createEnvReader, LOG_LEVELS, type LogLevel } from '@bookstore/service-kit';
+import { type AccessLogPolicy, createEnvReader, LOG_LEVELS, type LogLevel } from '@bookstore/service-kit';
 import { type HttpLimits, readHttpLimits } from './http-limits';
 import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
 
@@ -7,6 +7,13 @@ export interface MarketplaceConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  /**
+   * Which requests get an access-log line: every 4xx/5xx, every one slower than
+   * `ACCESS_LOG_SLOW_MS` (250: a page with a Recommend under its 300 ms deadline takes a few
+   * milliseconds; 250 means something waited), and `ACCESS_LOG_SAMPLE_RATE` of the rest (0.01:
+   * the metrics hold the totals; `make run` sets 1).
+   */
+  readonly accessLog: AccessLogPolicy;
   /** Prometheus `GET /metrics`, on its own port (never the public one). */
   readonly metricsPort: number;
   /** A gRPC target: `host:port`, `dns:///host:port` or `ipv4:a:p,b:p`. */
@@ -48,6 +55,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     port: read.port('PORT', 5000),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    accessLog: {
+      slowMs: read.integer('ACCESS_LOG_SLOW_MS', 250, { min: 0, max: 86_400_000 }),
+      sampleRate: read.fraction('ACCESS_LOG_SAMPLE_RATE', 0.01),
+    },
     metricsPort: read.port('METRICS_PORT', 9091),
     recommendationsAddr: read.string('RECOMMENDATIONS_ADDR', 'localhost:50051'),
     recommendationsTimeoutMs: read.integer('RECOMMENDATIONS_TIMEOUT_MS', 300, { min: 1, max: 60_000 }),

@@ -21,7 +21,7 @@ type Watcher = (status: ServingStatus) => void;
 
 export interface HealthState {
   /** Serves `Check`, `Watch` and `List` on a server (the API port, and the plaintext health port). */
-  addToServer(server: Server): void;
+  addToServer(server: Pick<Server, 'addService'>): void;
   /** Catalog loaded and port bound: take traffic. */
   markReady(): void;
   /** Shutdown began: stop sending traffic here; the process still answers (liveness). */

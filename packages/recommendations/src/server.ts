@@ -1,4 +1,3 @@
-import { RecommendationServiceService } from '@bookstore/contracts';
 import { type ChannelOptions, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
@@ -8,10 +7,12 @@ import type { Recommender } from './domain/recommender';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
-import { createObservabilityInterceptor } from './interceptors/observability';
-import { createMetricsServer } from '@bookstore/service-kit';
+import { accessLogDecision, createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
-import { countUnknownMethods } from './observability/unknown-methods';
+import { createCallObserver } from './observability/call-observer';
+import { observedServer } from './observability/observed-handlers';
+import { trackSessions } from './grpc/open-sessions';
+import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
 
 export interface BoundPorts {
@@ -40,9 +41,9 @@ function serverOptions(config: RecommendationsConfig): ChannelOptions {
     'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    // Channelz stays on although it is not served: grpc-js 1.14.7 tracks sessions for
-    // forceShutdown only with channelz on, so with it off open streams outlive the grace
-    // period (system-tests' recommendations-shutdown test fails); docs/benchmarks.md.
+    // Not served, and tracked per call when on. grpc-js' forceShutdown then misses the open
+    // sessions; shutDown destroys them itself (grpc/open-sessions.ts, docs/benchmarks.md).
+    'grpc.enable_channelz': 0,
   };
 }
 
@@ -52,9 +53,12 @@ function bind(server: Server, address: string, credentials: ServerCredentials): 
   );
 }
 
-function shutDown(server: Server, graceMs: number): Promise<void> {
+function shutDown(server: Server, graceMs: number, sessions: { destroyAll(): void } | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => server.forceShutdown(), graceMs);
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      sessions?.destroyAll();
+    }, graceMs);
     server.tryShutdown(() => {
       clearTimeout(force);
       resolve();
@@ -63,41 +67,52 @@ function shutDown(server: Server, graceMs: number): Promise<void> {
 }
 
 /**
- * Wires the gRPC server: the service, health and reflection; the one interceptor (request id,
+ * Wires the gRPC server: the service, health and reflection, each handler observed (request id,
  * access log, metrics); credentials; the metrics endpoint.
  */
 export function createRecommendationServer(options: {
   config: RecommendationsConfig;
   logger: Logger;
   recommender: Recommender;
+  /** Draws the access log's sample (Math.random unless a test seeds it). */
+  random?: () => number;
 }): RecommendationServer {
   const { config, logger, recommender } = options;
   const health = createHealthState({ maxWatches: config.maxHealthWatches });
   const metrics = createServerMetrics();
   const allowedClients = config.tls?.allowedClients;
+  const identifyCallers = config.tls?.clientCaFile !== undefined;
+  const observer = createCallObserver({
+    logger,
+    metrics,
+    identifyCallers,
+    shouldLog: accessLogDecision(config.accessLog, options.random),
+  });
   const server = new Server({
     ...serverOptions(config),
-    interceptors: [
-      createObservabilityInterceptor({ logger, metrics, identifyCallers: config.tls?.clientCaFile !== undefined }),
-      ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
-    ],
+    // Only TLS_ALLOWED_CLIENTS needs an interceptor; observability wraps the handlers instead.
+    interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
   });
-  server.addService(
-    RecommendationServiceService,
+  const observed = observedServer(server, { observer, identifyCallers, logger });
+  observed.addService(
+    recommendationServiceDefinition,
     createRecommendationService({ recommender, logger, maxListBooksStreams: config.maxListBooksStreams }),
   );
-  health.addToServer(server);
-  if (config.enableReflection) createReflectionService().addToServer(server);
+  health.addToServer(observed);
+  if (config.enableReflection) createReflectionService().addToServer(observed);
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
-  if (healthServer !== undefined) health.addToServer(healthServer);
+  if (healthServer !== undefined)
+    health.addToServer(observedServer(healthServer, { observer, identifyCallers, logger }));
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,
     port: config.metricsPort,
   });
 
+  let sessions: ReturnType<typeof trackSessions>;
+  let healthSessions: ReturnType<typeof trackSessions>;
   let stopping: Promise<void> | undefined;
   return {
     async start() {
@@ -108,10 +123,15 @@ export function createRecommendationServer(options: {
         healthServer === undefined
           ? undefined
           : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
-      countUnknownMethods(server, metrics, logger);
-      if (healthServer !== undefined) countUnknownMethods(healthServer, metrics, logger);
+      observer.attach(server);
+      sessions = trackSessions(server);
       capConnections(server, config.maxConnections, logger);
-      if (healthServer !== undefined) capConnections(healthServer, config.maxConnections, logger);
+      if (healthServer !== undefined) {
+        observer.attach(healthServer);
+        healthSessions = trackSessions(healthServer);
+        capConnections(healthServer, config.maxConnections, logger);
+      }
+      if (sessions === undefined) logger.warn('grpc-js internals moved: shutdown cannot cut open connections');
       const metricsPort = await metricsServer.start();
       health.markReady();
       metrics.setReady(true);
@@ -121,8 +141,8 @@ export function createRecommendationServer(options: {
       stopping ??= (async () => {
         health.markDraining();
         metrics.setReady(false);
-        await shutDown(server, config.shutdownGraceMs);
-        if (healthServer !== undefined) await shutDown(healthServer, 0);
+        await shutDown(server, config.shutdownGraceMs, sessions);
+        if (healthServer !== undefined) await shutDown(healthServer, 0, healthSessions);
         await metricsServer.stop();
       })();
       return stopping;

@@ -22,17 +22,20 @@ export async function buildTestApp(options: {
   timeoutMs?: number;
   /** Environment overrides, read by the real config loader. */
   env?: Record<string, string>;
+  /** The access log's random source (its sample). */
+  random?: () => number;
 }): Promise<TestApp> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-  const config = loadConfig(options.env ?? {});
+  // Every request logged, as `make run` does, unless `env` says otherwise.
+  const config = loadConfig({ ACCESS_LOG_SAMPLE_RATE: '1', ...options.env });
   const recommendations: RecommendationsClient = createRecommendationsClient({
     address: options.address,
     timeoutMs: options.timeoutMs ?? 1000,
     // As main wires it: RECOMMENDATIONS_TLS_* in `env` turn TLS on.
     security: createChannelSecurity(config.recommendationsTls, createTlsStatus({ logger, target: options.address })),
   });
-  const app = await buildApp({ config, logger, recommendations });
+  const app = await buildApp({ config, logger, recommendations, random: options.random });
   return {
     app,
     logs,

@@ -1,5 +1,6 @@
 import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
-import type { Http2Session } from 'node:http2';
+import type { Http2Session, ServerHttp2Stream } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 
 type AuthContext = ReturnType<ServerInterceptingCallInterface['getAuthContext']>;
 
@@ -18,14 +19,23 @@ export function callerIdentity(auth: AuthContext | null | undefined): string | u
   return san === undefined || san === '' ? undefined : san.slice(san.indexOf(':') + 1);
 }
 
-/** The HTTP/2 session under a grpc-js call: the innermost call's `stream` (as call-end.ts reads it). */
-export function sessionOf(call: unknown): Http2Session | undefined {
-  let current = call as { stream?: { session?: Http2Session }; nextCall?: unknown; call?: unknown } | undefined;
+/**
+ * The HTTP/2 stream under a grpc-js call: the innermost call's `stream`, through the handler's
+ * call object (`call`) and any interceptors (`nextCall`). A grpc-js internal: the metrics tests
+ * fail if an upgrade moves it.
+ */
+export function streamOf(call: unknown): ServerHttp2Stream | undefined {
+  let current = call as { stream?: ServerHttp2Stream; nextCall?: unknown; call?: unknown } | undefined;
   for (let depth = 0; depth < 32 && current !== undefined && current !== null; depth += 1) {
-    if (current.stream !== undefined) return current.stream.session;
+    if (current.stream !== undefined) return current.stream;
     current = (current.nextCall ?? current.call) as typeof current;
   }
   return undefined;
+}
+
+/** The HTTP/2 session under a grpc-js call. */
+export function sessionOf(call: unknown): Http2Session | undefined {
+  return streamOf(call)?.session;
 }
 
 const bySession = new WeakMap<Http2Session, string | undefined>();
@@ -41,6 +51,20 @@ export function callerOf(call: { getAuthContext(): AuthContext | null }): string
   if (session === undefined) return callerIdentity(call.getAuthContext());
   if (bySession.has(session)) return bySession.get(session);
   const identity = callerIdentity(call.getAuthContext());
+  bySession.set(session, identity);
+  return identity;
+}
+
+/** The caller's identity from the connection itself, for calls no handler saw (refused, cut short). */
+export function callerOfSession(session: Http2Session | undefined): string | undefined {
+  if (session === undefined) return undefined;
+  if (bySession.has(session)) return bySession.get(session);
+  const socket = session.socket as Partial<TLSSocket> | undefined;
+  const certificate = socket?.getPeerCertificate?.();
+  const identity =
+    certificate === undefined || Object.keys(certificate).length === 0
+      ? undefined
+      : callerIdentity({ transportSecurityType: 'ssl', sslPeerCertificate: certificate });
   bySession.set(session, identity);
   return identity;
 }

@@ -4,7 +4,7 @@ import { callerOf } from '../grpc/caller-identity';
 /**
  * `TLS_ALLOWED_CLIENTS`: "signed by our CA" is often wider than "allowed to call this service".
  * A caller whose certificate identity is not listed gets PERMISSION_DENIED before any handler
- * runs. Placed inside the observability interceptor, so the refusal is logged and counted.
+ * runs. The call observer still counts and logs the refusal (it watches the HTTP/2 stream).
  */
 export function createAllowedClientsInterceptor(allowed: readonly string[]): ServerInterceptor {
   const names = new Set(allowed);

@@ -2,7 +2,7 @@ import { DEFAULT_SECONDS_BUCKETS, goCodeName, type MethodLabels } from '@booksto
 import { type status as Status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** What the interceptor records for one method; resolved once per method, then reused. */
+/** What the call observer records for one method; resolved once per method, then reused. */
 export interface MethodMetrics {
   started(): void;
   received(): void;

@@ -31,11 +31,17 @@ export interface TestServer {
 }
 
 /**
- * A real server on free loopback ports with the real interceptor chain, configured through the
+ * A real server on free loopback ports with the real observability, configured through the
  * real config loader (`env` overrides), and a generated client.
  */
 export async function startTestServer(
-  options: { recommender?: Recommender; env?: Record<string, string>; clientCredentials?: ChannelCredentials } = {},
+  options: {
+    recommender?: Recommender;
+    env?: Record<string, string>;
+    clientCredentials?: ChannelCredentials;
+    /** The access log's random source (its sample). */
+    random?: () => number;
+  } = {},
 ): Promise<TestServer> {
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
@@ -45,6 +51,8 @@ export async function startTestServer(
     HEALTH_PORT: '0',
     HOST: '127.0.0.1',
     SHUTDOWN_GRACE_MS: '2000',
+    // Every call logged, as `make run` does; the access-log tests set their own rate.
+    ACCESS_LOG_SAMPLE_RATE: '1',
     ...options.env,
   });
   const logger = pino(
@@ -58,7 +66,7 @@ export async function startTestServer(
   );
   const recommender =
     options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
-  const server = createRecommendationServer({ config, logger, recommender });
+  const server = createRecommendationServer({ config, logger, recommender, random: options.random });
   const ports = await server.start();
   const address = `127.0.0.1:${ports.port}`;
   const client = new RecommendationServiceClient(address, options.clientCredentials ?? credentials.createInsecure());

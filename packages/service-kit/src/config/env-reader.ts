@@ -11,6 +11,8 @@ export interface EnvReader {
   port(name: string, fallback: number): number;
   /** An integer within [min, max]. */
   integer(name: string, fallback: number, range: { min: number; max: number }): number;
+  /** A number from 0 to 1 (a share or a probability), decimals allowed. */
+  fraction(name: string, fallback: number): number;
   /** Any non-empty string. */
   string(name: string, fallback: string): string;
   /** A string that may be absent. */
@@ -50,8 +52,20 @@ export function createEnvReader(env: Readonly<Record<string, string | undefined>
     return parsed;
   };
 
+  const fraction: EnvReader['fraction'] = (name, fallback) => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!(parsed >= 0 && parsed <= 1)) {
+      problems.push(`${name} must be a number from 0 to 1, such as 0.01 (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  };
+
   return {
     integer,
+    fraction,
     port: (name, fallback) => integer(name, fallback, { min: 0, max: 65535 }),
     string: (name, fallback) => raw(name) ?? fallback,
     optional: (name) => raw(name),

@@ -40,6 +40,22 @@ describe('createEnvReader', () => {
   });
 });
 
+describe('fraction', () => {
+  it('reads 0 to 1 with decimals and rejects anything else, naming the variable', () => {
+    const env = createEnvReader({ A: '0', B: '0.01', C: '1', D: '.5', E: '1.5', F: '-0.1', G: '1/100', H: '' });
+    expect(['A', 'B', 'C', 'D', 'H'].map((name) => env.fraction(name, 0.25))).toEqual([0, 0.01, 1, 0.5, 0.25]);
+    for (const name of ['E', 'F', 'G']) expect(env.fraction(name, 0.25)).toBe(0.25);
+    expect(() => env.finish()).toThrow(
+      [
+        'invalid configuration:',
+        '  - E must be a number from 0 to 1, such as 0.01 (got "1.5")',
+        '  - F must be a number from 0 to 1, such as 0.01 (got "-0.1")',
+        '  - G must be a number from 0 to 1, such as 0.01 (got "1/100")',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('problem', () => {
   it('adds a problem that spans several variables to the same error', () => {
     const env = createEnvReader({ PORT: 'x' });

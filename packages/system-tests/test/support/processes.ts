@@ -40,7 +40,16 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...nodeArgs, entryPoint(service)], {
     // Free ports on loopback unless the test names them: tests never collide with each other.
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', HEALTH_PORT: '0', ...env },
+    // Every call in the access log, as `make run`: the tests read the lines of their requests.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      METRICS_PORT: '0',
+      HEALTH_PORT: '0',
+      ACCESS_LOG_SAMPLE_RATE: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

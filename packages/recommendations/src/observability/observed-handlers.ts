@@ -1,0 +1,123 @@
+import {
+  type handleBidiStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type Metadata,
+  type Server,
+  type ServiceDefinition,
+  status as Status,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { callerOf, streamOf } from '../grpc/caller-identity';
+import { type CallObserver, type CallRecord, recordOf } from './call-observer';
+import { requestIdMetadata, takeRequestId } from './request-id';
+import type { MethodMetrics } from './server-metrics';
+
+interface ObserveOptions {
+  readonly observer: CallObserver;
+  readonly identifyCallers: boolean;
+  readonly logger: Logger;
+}
+
+type Call = Parameters<handleUnaryCall<unknown, unknown>>[0] & {
+  metadata: Metadata;
+  sendMetadata(metadata: Metadata): void;
+};
+
+/**
+ * What every handler does first: the request id into the metadata (returned), and on the call's
+ * record the id, the caller and, at debug, the metadata.
+ */
+function begin(call: Call, record: CallRecord | undefined, options: ObserveOptions): string {
+  const requestId = takeRequestId(call.metadata);
+  if (record === undefined) return requestId;
+  record.requestId = requestId;
+  if (options.identifyCallers) record.caller = callerOf(call);
+  if (options.logger.isLevelEnabled('debug')) record.metadata = call.metadata.getMap();
+  return requestId;
+}
+
+/** Counts each message written (server streams). */
+function countWrites(call: { write(...args: unknown[]): boolean }, counters: MethodMetrics) {
+  const write = call.write.bind(call);
+  call.write = (...args: unknown[]) => {
+    counters.sent();
+    return write(...args);
+  };
+}
+
+/**
+ * Wraps each handler of a service with the request id (the caller's `x-request-id` when
+ * acceptable, else a UUID: in the metadata handlers read, and sent back in the response headers
+ * or the trailers of a trailers-only error) and the message counters, and ends a unary call
+ * with the status its handler answered. The observer (call-observer.ts) does the rest.
+ */
+function observeService(
+  definition: ServiceDefinition,
+  implementation: UntypedServiceImplementation,
+  options: ObserveOptions,
+): UntypedServiceImplementation {
+  const { observer } = options;
+  const observed: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = implementation[name] ?? implementation[method.originalName ?? name];
+    if (handler === undefined) continue;
+    const counters = observer.countersFor(method);
+    if (!method.requestStream && !method.responseStream) {
+      const unary = handler as handleUnaryCall<unknown, unknown>;
+      observed[name] = ((call, callback) => {
+        const record = recordOf(streamOf(call));
+        const id = begin(call, record, options);
+        counters.received();
+        unary(call, (error, value, trailer, flags) => {
+          if (error) {
+            const code = error.code ?? Status.UNKNOWN;
+            error.metadata = requestIdMetadata(id, error.metadata ?? undefined);
+            if (record !== undefined) observer.end(record, code);
+            callback(error, value, trailer, flags);
+            return;
+          }
+          counters.sent();
+          if (record !== undefined) observer.end(record, Status.OK);
+          (call as Call).sendMetadata(requestIdMetadata(id));
+          callback(null, value, trailer, flags);
+        });
+      }) as handleUnaryCall<unknown, unknown>;
+    } else if (!method.requestStream) {
+      const stream = handler as handleServerStreamingCall<unknown, unknown>;
+      observed[name] = ((call) => {
+        const record = recordOf(streamOf(call));
+        call.sendMetadata(requestIdMetadata(begin(call, record, options)));
+        counters.received();
+        countWrites(call, counters);
+        if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
+        stream(call);
+      }) as handleServerStreamingCall<unknown, unknown>;
+    } else if (method.responseStream) {
+      const bidi = handler as handleBidiStreamingCall<unknown, unknown>;
+      observed[name] = ((call) => {
+        const record = recordOf(streamOf(call));
+        call.sendMetadata(requestIdMetadata(begin(call as unknown as Call, record, options)));
+        call.on('data', () => counters.received());
+        countWrites(call, counters);
+        if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
+        bidi(call);
+      }) as handleBidiStreamingCall<unknown, unknown>;
+    } else {
+      throw new Error(`${method.path}: client-streaming methods are not observed (none is served)`);
+    }
+  }
+  return observed;
+}
+
+/**
+ * `server`, as far as adding services goes, with every handler observed: pass it where a
+ * service adds itself (`health.addToServer(observed)`).
+ */
+export function observedServer(server: Server, options: ObserveOptions): Pick<Server, 'addService'> {
+  return {
+    addService: (definition, implementation) =>
+      server.addService(definition, observeService(definition, implementation, options)),
+  };
+}

@@ -1,0 +1,24 @@
+import { type ListBooksResponse, RecommendationServiceService, RecommendResponse } from '@bookstore/contracts';
+import { recommendationServiceDefinition } from '../../src/grpc/response-serializers';
+
+describe('the response serializers', () => {
+  it('write the same bytes as the generated ones, message after message', () => {
+    const responses: RecommendResponse[] = [
+      {
+        recommendations: [
+          { id: 1, title: 'A long title '.repeat(20) },
+          { id: 2, title: 'B' },
+        ],
+      },
+      { recommendations: [] },
+      { recommendations: [{ id: 3, title: 'C' }] },
+    ];
+    const ours = responses.map((r) => Buffer.from(recommendationServiceDefinition.recommend.responseSerialize(r)));
+    expect(ours).toEqual(responses.map((r) => RecommendationServiceService.recommend.responseSerialize(r)));
+    expect(ours.map((b) => RecommendResponse.decode(b))).toEqual(responses);
+    const book: ListBooksResponse = { book: { id: 7, title: 'T', author: 'A', category: 1 } };
+    expect(recommendationServiceDefinition.listBooks.responseSerialize(book)).toEqual(
+      RecommendationServiceService.listBooks.responseSerialize(book),
+    );
+  });
+});
