@@ -249,7 +249,11 @@ async function main() {
   results.durationS = round((Date.now() - started) / 1000, 0);
   results.date = new Date().toISOString();
   results.machine.loadAverageAtEnd = loadavg();
-  writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // BENCH_OUTPUT: another file name under results/ (e.g. the host's Node beside the images').
+  writeFileSync(
+    join(__dirname, 'results', process.env.BENCH_OUTPUT ?? 'latest.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   print(results);
   if (results.catalog) printCatalog(results.catalog);
 }
