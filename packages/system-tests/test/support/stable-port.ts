@@ -3,7 +3,7 @@ import { connect, createServer, type Socket } from 'node:net';
 /** A loopback port the test holds for its whole run, forwarding to wherever the service is now. */
 export interface StablePort {
   readonly port: number;
-  /** Forwards new connections to `target` (a port on 127.0.0.1); `undefined`: resets them, as a port nobody listens on. */
+  /** Forwards new connections to `target` (a port on 127.0.0.1); `undefined`: closes them, as a port nobody listens on. */
   pointAt(target: number | undefined): void;
   close(): Promise<void>;
 }
@@ -12,7 +12,7 @@ export interface StablePort {
  * Why: a test that stops a service and starts it again "on the same port" releases that port in
  * between, and any other process on the machine may bind it (EADDRINUSE). Clients that must keep
  * one address (a static gRPC target, Prometheus' scrape targets) are given this port instead; the
- * service restarts on a new free port and the forwarding follows it. Open connections are reset
+ * service restarts on a new free port and the forwarding follows it. Open connections are closed
  * when the target changes, as they would be when the process behind them exits.
  */
 export async function createStablePort(target: number | undefined): Promise<StablePort> {
@@ -21,11 +21,11 @@ export async function createStablePort(target: number | undefined): Promise<Stab
   const server = createServer((client) => {
     client.on('error', () => undefined);
     if (current === undefined) {
-      client.resetAndDestroy();
+      client.destroy();
       return;
     }
     const upstream = connect({ host: '127.0.0.1', port: current });
-    upstream.on('error', () => !client.destroyed && client.resetAndDestroy());
+    upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
     for (const socket of [client, upstream]) {
@@ -39,7 +39,7 @@ export async function createStablePort(target: number | undefined): Promise<Stab
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const resetAll = () => {
-    for (const socket of open) if (!socket.destroyed) socket.resetAndDestroy();
+    for (const socket of open) socket.destroy();
   };
   return {
     port: (server.address() as { port: number }).port,
