@@ -163,6 +163,90 @@ async function underLoad(file) {
   }
 }
 
+/**
+ * The same page (18 books, `/api/v1/books?limit=18`, from the middle of the catalog) from the
+ * embedded catalog and from the largest, both stacks up at once and measured alternately,
+ * round after round, so this VM's drift hits both alike (as run.js does for the ceilings).
+ */
+async function samePageAB(largestFile, largest) {
+  const stacks = [];
+  try {
+    for (const file of [undefined, largestFile]) {
+      const env = { PORT: '0', METRICS_PORT: '0', ...(file ? { CATALOG_FILE: file } : {}) };
+      const recommendations = await startService({ cpu: 0, script: RECOMMENDATIONS, env });
+      stacks.push(recommendations);
+      const marketplace = await startService({
+        cpu: 0,
+        script: MARKETPLACE,
+        env: { PORT: '0', METRICS_PORT: '0', RECOMMENDATIONS_ADDR: `127.0.0.1:${recommendations.ready.port}` },
+      });
+      stacks.push(marketplace);
+      const after = file ? Math.floor(largest / 2) : 0;
+      marketplace.url = `http://127.0.0.1:${marketplace.ready.port}/api/v1/books?limit=18${after ? `&after=${after}` : ''}`;
+      const { books } = await (await fetch(marketplace.url)).json();
+      if (books.length !== 18) throw new Error(`${marketplace.url}: ${books.length} books`);
+      runWrk({ cpu: 1, url: marketplace.url, seconds: 1, connections: PAGE_CONNECTIONS });
+    }
+    const [small, large] = [stacks[1], stacks[3]];
+    const runs = { small: [], large: [] };
+    const failed = { small: 0, large: 0 };
+    for (let round = 0; round < 3; round += 1) {
+      progress(`same page A/B, round ${round + 1} of 3`);
+      for (const [name, stack] of [
+        ['small', small],
+        ['large', large],
+      ]) {
+        const result = runWrk({ cpu: 1, url: stack.url, seconds: SECONDS, connections: PAGE_CONNECTIONS });
+        // The API answers 503 when ListBooks misses its 300 ms deadline: counted, not hidden.
+        failed[name] += result.non2xx;
+        runs[name].push(result.pagesPerSec);
+      }
+    }
+    return {
+      path: '/api/v1/books?limit=18',
+      smallPagesPerSec: runs.small.map((r) => round(r, 0)),
+      largePagesPerSec: runs.large.map((r) => round(r, 0)),
+      largeOverSmall: round(median(runs.large) / median(runs.small)),
+      non2xx: failed,
+    };
+  } finally {
+    for (const stack of stacks.reverse()) await stop(stack.child);
+  }
+}
+
+/**
+ * Recommend's own cost, without the network: the domain recommender on 18 books and on the
+ * largest catalog (same synthetic titles), 5 alternating rounds of 100,000 calls each (max 3).
+ * Far less noisy than h2load on this shared VM.
+ */
+function recommendInProcess(largest) {
+  const { createCatalog, createRecommender, seededRandom, BOOKS } = require('@bookstore/recommendations');
+  function* synthetic(count) {
+    for (let id = 1; id <= count; id += 1) yield { id, title: `Title ${id}`, author: 'Author', category: (id % 3) + 1 };
+  }
+  const recommenders = {
+    small: createRecommender({ catalog: createCatalog(BOOKS), random: seededRandom(1) }),
+    large: createRecommender({
+      catalog: createCatalog(synthetic(largest), { capacity: largest }),
+      random: seededRandom(1),
+    }),
+  };
+  const nsPerCall = { small: [], large: [] };
+  for (let round = 0; round < 5; round += 1) {
+    for (const name of ['small', 'large']) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < 100_000; i += 1)
+        recommenders[name].recommend({ userId: 1, category: 1 + (i % 3), maxResults: 3 });
+      nsPerCall[name].push(Number(process.hrtime.bigint() - started) / 100_000);
+    }
+  }
+  return {
+    smallNsPerCall: round(median(nsPerCall.small), 0),
+    largeNsPerCall: round(median(nsPerCall.large), 0),
+    largeOverSmall: round(median(nsPerCall.large) / median(nsPerCall.small)),
+  };
+}
+
 /** The whole catalog part; returns what goes under results.catalog. */
 async function runCatalogBench() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-catalog-'));
@@ -174,6 +258,9 @@ async function runCatalogBench() {
       const file = await catalogFile(dir, size);
       sizes[size] = { ...(await startAndMeasure(file)), ...(await underLoad(file)) };
     }
+    progress('Recommend in process');
+    const recommendDomain = recommendInProcess(SIZES[SIZES.length - 1]);
+    const samePage = await samePageAB(await catalogFile(dir, SIZES[SIZES.length - 1]), SIZES[SIZES.length - 1]);
     const smallest = sizes[SIZES[0]];
     const largest = SIZES[SIZES.length - 1];
     const added = largest - SIZES[0];
@@ -185,6 +272,8 @@ async function runCatalogBench() {
     return {
       sizes,
       perBook,
+      recommendDomain,
+      samePage,
       largestOverSmallest: {
         recommend: ratio((s) => s.recommend.reqPerSec),
         firstPage: ratio((s) => s.pages.first.pagesPerSec),
@@ -206,6 +295,8 @@ function printCatalog(catalog) {
       ([size, s]) =>
         `${size.padStart(9)}${String(s.startMs).padStart(10)}${String(s.rssMb).padStart(8)}${String(s.peakRssMb).padStart(7)}${String(s.recommend.reqPerSec).padStart(13)}${String(s.pages.first.pagesPerSec).padStart(12)}${String(s.pages.deep.pagesPerSec).padStart(10)}${String(s.pages.deep.p99Ms).padStart(8)}`,
     ),
+    `Recommend in process (max 3), 18 vs ${Object.keys(catalog.sizes).at(-1)} books: ${catalog.recommendDomain.smallNsPerCall} vs ${catalog.recommendDomain.largeNsPerCall} ns a call, ratio ${catalog.recommendDomain.largeOverSmall}`,
+    `the same 18-book API page, 18 vs ${Object.keys(catalog.sizes).at(-1)} books, alternating: ${catalog.samePage.smallPagesPerSec.join(' ')} vs ${catalog.samePage.largePagesPerSec.join(' ')} pages/s, ratio ${catalog.samePage.largeOverSmall}`,
     `per book: ${catalog.perBook.startMicros} µs of start, ${catalog.perBook.rssBytes} bytes of RSS; largest/smallest: Recommend ${catalog.largestOverSmallest.recommend}, first page ${catalog.largestOverSmallest.firstPage}, deep page ${catalog.largestOverSmallest.deepPage} (${catalog.durationS} s)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,6 +1,17 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import {
+  BookCategory,
+  ListBooksRequest,
+  type ListBooksResponse,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
 import { credentials, Metadata } from '@grpc/grpc-js';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { connect, type ClientHttp2Session } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
 import { rssMb } from '@bookstore/test-support';
 import { startService, type ServiceProcess } from './support/processes';
@@ -105,5 +116,60 @@ describe('recommendations against stalled ListBooks streams, as shipped (issue 1
     expect(during).toBe('');
     expect(after.user).toBe('');
     expect(fdsBack).toBe(true);
+  });
+});
+
+describe('recommendations with a million books, read by paused clients (issue 16)', () => {
+  let dir: string;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const file = join(dir, 'catalog.jsonl');
+    const generator = join(__dirname, '..', '..', '..', 'scripts', 'generate-catalog.js');
+    execFileSync(process.execPath, [generator, '1000000', '1'], { stdio: ['ignore', openSync(file, 'w'), 'inherit'] });
+    service = await startService('recommendations', { ...imageEnv('recommendations'), CATALOG_FILE: file });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('10 whole-catalog ListBooks streams that stop reading: RSS stays flat, and cancel ends them', async () => {
+    const pid = service.child.pid as number;
+    const client = new RecommendationServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
+    try {
+      const before = rssMb(pid);
+      const rss = watchRss(pid);
+      const calls = Array.from({ length: 10 }, () => client.listBooks(ListBooksRequest.create({})));
+      for (const call of calls) {
+        call.on('error', () => undefined);
+        await once(call, 'data');
+        call.pause();
+      }
+      const paused = rssMb(pid);
+      // The measuring window: unread, the server would queue the whole catalog (~60 MB a
+      // stream) within it; with flow control it waits for the client's window.
+      await sleep(3000);
+      rss.stop();
+      const ended = calls.map((call) => new Promise((resolve) => call.on('status', resolve)));
+      for (const call of calls) call.cancel();
+      await Promise.all(ended);
+      process.stdout.write(`paused readers: ${JSON.stringify({ before, paused, peak: rss.peak() })}\n`);
+      // Without waiting for 'drain' the server queued every stream's catalog: 135 -> 2,500 MB.
+      expect(rss.peak()).toBeLessThan(before + 30);
+      // The server still answers a page at once.
+      const page: number[] = [];
+      for await (const message of client.listBooks(ListBooksRequest.create({ startAfterId: 999_990, limit: 50 }), {
+        deadline: Date.now() + 2000,
+      })) {
+        page.push((message as ListBooksResponse).book?.id ?? 0);
+      }
+      expect(page).toEqual([
+        999_991, 999_992, 999_993, 999_994, 999_995, 999_996, 999_997, 999_998, 999_999, 1_000_000,
+      ]);
+    } finally {
+      client.close();
+    }
   });
 });

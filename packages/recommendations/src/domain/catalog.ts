@@ -77,8 +77,8 @@ export function bookProblems(book: CatalogBook): string[] {
 
 /**
  * Validates the books (unique positive ids, known categories, enough books per category) and
- * indexes them in columns: a million books take ~45 MB, not the ~130 MB of heap of one object
- * each (docs/benchmarks.md). Throws one CatalogValidationError listing the problems (at most
+ * indexes them in one 16-byte record a book plus the text: a million books take ~60 MB, not the
+ * ~130 MB of heap of one object each (docs/benchmarks.md). Throws one CatalogValidationError listing the problems (at most
  * MAX_LISTED_PROBLEMS, counting the rest). `where(index)` names the index-th book in problems:
  * by default `book #n` (1-based), for a catalog file its line.
  */
