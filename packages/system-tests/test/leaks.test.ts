@@ -1,4 +1,9 @@
-import { BookCategory, ListBooksRequest, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
+import {
+  BookCategory,
+  ListBooksRequest,
+  RECOMMENDATION_SERVICE_NAME,
+  RecommendationServiceClient,
+} from '@bookstore/contracts';
 import { fetchMetricsText, sampleValue } from '@bookstore/test-support';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { INSPECTABLE, type MemoryProbe, type MemorySample, openMemoryProbe } from './support/memory';
