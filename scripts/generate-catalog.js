@@ -2,7 +2,7 @@
 // Writes a synthetic catalog of N books as JSON lines (CATALOG_FILE's format) to stdout:
 //   node scripts/generate-catalog.js 1000000 [seed] > /tmp/catalog.jsonl
 // Deterministic by seed (default 1): the same N and seed give the same bytes. Ids are 1..N in
-// order; categories cycle so every category holds about a third of the books.
+// order; categories cycle so every category holds about a third of the books. Needs `make build`.
 const CATEGORIES = ['mystery', 'science-fiction', 'self-help'];
 const WORDS = [
   'Silent',
@@ -34,16 +34,14 @@ function usage(message) {
   process.exit(2);
 }
 
-/** mulberry32: a small, fast, seedable generator; plenty for synthetic titles. */
+/** The service's own seedable generator (mulberry32), from the built package: `make build` first. */
 function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  try {
+    return require('../packages/recommendations/dist/domain/sample.js').seededRandom(seed);
+  } catch (error) {
+    if (error.code !== 'MODULE_NOT_FOUND') throw error;
+    usage('packages/recommendations is not built yet: run `make build` first');
+  }
 }
 
 const count = Number(process.argv[2]);

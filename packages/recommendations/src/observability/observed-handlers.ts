@@ -38,12 +38,41 @@ function begin(call: Call, record: CallRecord | undefined, options: ObserveOptio
   return requestId;
 }
 
-/** Counts each message written (server streams). */
-function countWrites(call: { write(...args: unknown[]): boolean }, counters: MethodMetrics) {
+interface StreamCall {
+  write(...args: unknown[]): boolean;
+  end(metadata?: Metadata): void;
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+  sendMetadata(metadata: Metadata): void;
+}
+
+/**
+ * Server streams: counts each message written and echoes the request id lazily, in the headers
+ * of the first message, or in the trailers of a call that ends or fails before any. Headers sent
+ * before the handler decides would turn a refusal (RESOURCE_EXHAUSTED from the ListBooks cap)
+ * into headers then trailers, and to a client granting no flow-control window Node never sends
+ * those trailers: the refused call would stay open (system-tests/test/hostile-streams.test.ts).
+ */
+function observeWrites(call: StreamCall, counters: MethodMetrics, id: string) {
+  let headersSent = false;
   const write = call.write.bind(call);
   call.write = (...args: unknown[]) => {
     counters.sent();
+    if (!headersSent) {
+      headersSent = true;
+      call.sendMetadata(requestIdMetadata(id));
+    }
     return write(...args);
+  };
+  const end = call.end.bind(call);
+  call.end = (metadata?: Metadata) => end(headersSent ? metadata : requestIdMetadata(id, metadata));
+  const emit = call.emit.bind(call);
+  call.emit = (event: string | symbol, ...args: unknown[]) => {
+    // grpc-js answers an emitted error with the error's metadata as the trailers.
+    const error = args[0] as { metadata?: Metadata | null } | undefined;
+    if (event === 'error' && !headersSent && error !== undefined) {
+      error.metadata = requestIdMetadata(id, error.metadata ?? undefined);
+    }
+    return emit(event, ...args);
   };
 }
 
@@ -88,9 +117,9 @@ function observeService(
       const stream = handler as handleServerStreamingCall<unknown, unknown>;
       observed[name] = ((call) => {
         const record = recordOf(streamOf(call));
-        call.sendMetadata(requestIdMetadata(begin(call, record, options)));
+        const id = begin(call, record, options);
         counters.received();
-        countWrites(call, counters);
+        observeWrites(call as unknown as StreamCall, counters, id);
         if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
         stream(call);
       }) as handleServerStreamingCall<unknown, unknown>;
@@ -98,9 +127,9 @@ function observeService(
       const bidi = handler as handleBidiStreamingCall<unknown, unknown>;
       observed[name] = ((call) => {
         const record = recordOf(streamOf(call));
-        call.sendMetadata(requestIdMetadata(begin(call as unknown as Call, record, options)));
+        const id = begin(call as unknown as Call, record, options);
         call.on('data', () => counters.received());
-        countWrites(call, counters);
+        observeWrites(call as unknown as StreamCall, counters, id);
         if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
         bidi(call);
       }) as handleBidiStreamingCall<unknown, unknown>;
