@@ -119,7 +119,7 @@ function observeService(
         const record = recordOf(streamOf(call));
         const id = begin(call, record, options);
         counters.received();
-        observeWrites(call as unknown as StreamCall, counters, id);
+        observeWrites(call, counters, id);
         if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
         stream(call);
       }) as handleServerStreamingCall<unknown, unknown>;
@@ -129,7 +129,7 @@ function observeService(
         const record = recordOf(streamOf(call));
         const id = begin(call as unknown as Call, record, options);
         call.on('data', () => counters.received());
-        observeWrites(call as unknown as StreamCall, counters, id);
+        observeWrites(call, counters, id);
         if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
         bidi(call);
       }) as handleBidiStreamingCall<unknown, unknown>;
