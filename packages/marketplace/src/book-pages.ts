@@ -74,7 +74,7 @@ export async function readBookPage(
   const value = {
     books: page,
     nextAfter: later ? page.at(-1)?.id : undefined,
-    previousBefore: after > 0 ? (page[0]?.id ?? after + 1) : undefined,
+    previousBefore: after > 0 ? (page[0]?.id ?? Math.min(after + 1, MAX_ID)) : undefined,
   };
   return { available: true, value };
 }

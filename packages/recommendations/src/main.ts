@@ -34,6 +34,10 @@ async function main(): Promise<void> {
   handleShutdownSignals({
     logger,
     message: 'shutting down: readiness NOT_SERVING, draining calls',
+    // A safety net: stop() cuts every HTTP/2 session after the grace period, but a TLS connection
+    // still in its handshake is not a session yet and would keep the server open until Node's
+    // 120 s handshake timeout; exit 5 s after the grace period whatever is left.
+    forceAfterMs: config.shutdownGraceMs + 5_000,
     stop: async () => {
       await server.stop();
       await tracing?.shutdown();

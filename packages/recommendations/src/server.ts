@@ -118,15 +118,19 @@ export function createRecommendationServer(options: {
     async start() {
       const tls = createServerCredentials(config.tls);
       await tls.loaded();
+      // Each port's observer, session tracking and connection cap attach as soon as it is bound,
+      // before the next await, so no connection accepted meanwhile escapes them.
       const port = await bind(server, `${config.host}:${config.port}`, tls.credentials);
-      const healthPort =
-        healthServer === undefined
-          ? undefined
-          : await bind(healthServer, `${config.host}:${config.healthPort}`, ServerCredentials.createInsecure());
       observer.attach(server);
       sessions = trackSessions(server);
       capConnections(server, config.maxConnections, logger);
+      let healthPort: number | undefined;
       if (healthServer !== undefined) {
+        healthPort = await bind(
+          healthServer,
+          `${config.host}:${config.healthPort}`,
+          ServerCredentials.createInsecure(),
+        );
         observer.attach(healthServer);
         healthSessions = trackSessions(healthServer);
         capConnections(healthServer, config.maxConnections, logger);

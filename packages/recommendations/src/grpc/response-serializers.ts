@@ -15,7 +15,13 @@ interface Encoder<T, W extends { finish(): Uint8Array }> {
 export function viewSerializer<T, W extends { finish(): Uint8Array }>(type: Encoder<T, W>): (value: T) => Buffer {
   let writer: W | undefined;
   return (value) => {
-    writer = type.encode(value, writer);
+    try {
+      writer = type.encode(value, writer);
+    } catch (error) {
+      // A writer left half-way through a message would corrupt every later response: start over.
+      writer = undefined;
+      throw error;
+    }
     const bytes = writer.finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };

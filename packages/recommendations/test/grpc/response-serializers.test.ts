@@ -21,4 +21,18 @@ describe('the response serializers', () => {
       RecommendationServiceService.listBooks.responseSerialize(book),
     );
   });
+
+  it('start over after a message that fails to encode, so later responses stay whole', () => {
+    const serialize = recommendationServiceDefinition.recommend.responseSerialize;
+    const good: RecommendResponse = { recommendations: [{ id: 1, title: 'A' }] };
+    // Half-way through: the first book is written, the second's id is not an int32.
+    const bad: RecommendResponse = {
+      recommendations: [
+        { id: 2, title: 'B' },
+        { id: 1.5, title: 'C' },
+      ],
+    };
+    expect(() => serialize(bad)).toThrow();
+    expect(Buffer.from(serialize(good))).toEqual(RecommendationServiceService.recommend.responseSerialize(good));
+  });
 });
