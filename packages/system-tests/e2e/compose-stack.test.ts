@@ -13,9 +13,15 @@ const PROJECT = process.env.E2E_PROJECT ?? 'bookstore-e2e';
 const MTLS = process.env.E2E_TLS === 'mtls';
 
 const compose = (...args: string[]) =>
-  execFileSync('docker-compose', ['-p', PROJECT, '-f', '../../compose.yaml', ...args], { encoding: 'utf8' });
+  execFileSync('docker-compose', ['-p', PROJECT, '-f', '../../compose.yaml', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 const containers = (service: string) => compose('ps', '-q', service).split('\n').filter(Boolean);
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+// `docker logs` of a replica that served the load tests runs to megabytes (compose logs every call,
+// as `make run` does): past execFileSync's 1 MiB default buffer it fails with ENOBUFS.
+const docker = (...args: string[]) =>
+  execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
 
 /** Recommend calls a container answered OK, from its own /metrics (the port is not published). */
 function servedBy(container: string): number {
