@@ -1,7 +1,7 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { RecommendationServiceClient } from '@bookstore/contracts';
+import { credentials } from '@grpc/grpc-js';
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
+import { eventually, imageEnv, openFds, recommendProblem, watchRss } from './support/hostile';
 import { rssMb } from '@bookstore/test-support';
 import { startService, type ServiceProcess } from './support/processes';
 
@@ -51,15 +51,7 @@ describe('recommendations under a flood of idle connections, as shipped (issue 1
   async function userProblem(): Promise<string> {
     const ready = await new Promise<Error | undefined>((resolve) => user.waitForReady(Date.now() + 3000, resolve));
     if (ready) return `not connected within 3 s: ${ready.message}`;
-    return new Promise((resolve) =>
-      user.recommend(
-        { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
-        new Metadata(),
-        { deadline: Date.now() + 300 },
-        (error, response) =>
-          resolve(error ? `Recommend: ${error.message}` : response.recommendations.length === 3 ? '' : 'wrong answer'),
-      ),
-    );
+    return recommendProblem(user);
   }
 
   it(`${ROUNDS} rounds of ${CONNECTIONS} idle connections: capped, RSS bounded and levelling off, the user served`, async () => {

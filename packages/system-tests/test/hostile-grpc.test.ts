@@ -1,8 +1,8 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import { RecommendationServiceClient } from '@bookstore/contracts';
 import { fetchMetricsText, rssMb, sampleValue } from '@bookstore/test-support';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
+import { eventually, imageEnv, openFds, recommendProblem, watchRss } from './support/hostile';
 import { startService, type ServiceProcess } from './support/processes';
 
 const WATCH = '/grpc.health.v1.Health/Watch';
@@ -51,15 +51,7 @@ describe('recommendations under hostile clients, as shipped (issue 18)', () => {
 
   /** A Recommend call within the marketplace's 300 ms deadline, on the user's long-lived channel. */
   function userProblem(): Promise<string> {
-    return new Promise((resolve) =>
-      user.recommend(
-        { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
-        new Metadata(),
-        { deadline: Date.now() + 300 },
-        (error, response) =>
-          resolve(error ? `Recommend: ${error.message}` : response.recommendations.length === 3 ? '' : 'wrong answer'),
-      ),
-    );
+    return recommendProblem(user);
   }
 
   it('2 × 2,000 Watch calls for unique 30–60 KB service names, cancelled: the names are not kept', async () => {

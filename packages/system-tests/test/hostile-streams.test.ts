@@ -1,11 +1,10 @@
 import {
-  BookCategory,
   ListBooksRequest,
   type ListBooksResponse,
   RECOMMENDATION_SERVICE_NAME,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -13,7 +12,7 @@ import { connect, type ClientHttp2Session } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventually, imageEnv, openFds, watchRss } from './support/hostile';
+import { eventually, imageEnv, openFds, recommendProblem, watchRss } from './support/hostile';
 import { fetchMetricsText, rssMb, sampleValue } from '@bookstore/test-support';
 import { startService, type ServiceProcess } from './support/processes';
 
@@ -82,16 +81,7 @@ describe('recommendations against stalled ListBooks streams, as shipped (issue 1
   });
 
   /** A Recommend call within the marketplace's 300 ms deadline, on the user's long-lived channel. */
-  const userProblem = () =>
-    new Promise<string>((resolve) =>
-      user.recommend(
-        { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
-        new Metadata(),
-        { deadline: Date.now() + 300 },
-        (error, response) =>
-          resolve(error ? `Recommend: ${error.message}` : response.recommendations.length === 3 ? '' : 'wrong answer'),
-      ),
-    );
+  const userProblem = () => recommendProblem(user);
 
   it('100 connections × 100 streams with a zero window: RSS stays under 75 % of the pod limit, users served', async () => {
     const pid = service.child.pid as number;

@@ -1,3 +1,5 @@
+import { BookCategory, type RecommendationServiceClient } from '@bookstore/contracts';
+import { Metadata } from '@grpc/grpc-js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rssMb } from '@bookstore/test-support';
 import { get } from 'node:http';
@@ -109,4 +111,20 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms: nu
     await sleep(200);
   }
   return check();
+}
+
+/**
+ * What is wrong with one Recommend call on `user`'s long-lived channel within the marketplace's
+ * 300 ms deadline ('' when it answered 3 books): the "a normal client is served" check.
+ */
+export function recommendProblem(user: RecommendationServiceClient): Promise<string> {
+  return new Promise((resolve) =>
+    user.recommend(
+      { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
+      new Metadata(),
+      { deadline: Date.now() + 300 },
+      (error, response) =>
+        resolve(error ? `Recommend: ${error.message}` : response.recommendations.length === 3 ? '' : 'wrong answer'),
+    ),
+  );
 }
