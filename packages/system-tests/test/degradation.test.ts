@@ -49,7 +49,7 @@ describe('the marketplace when recommendations fails', () => {
 
   it('serves the page within the deadline + 100 ms when recommendations answers after 2x the deadline', async () => {
     const slow = new Server();
-    const slowImplementation: RecommendationServiceServer = {
+    const slowImplementation: Pick<RecommendationServiceServer, 'recommend' | 'listBooks'> = {
       recommend: (_call, callback) => setTimeout(() => callback(null, { recommendations: [] }), TIMEOUT_MS * 2),
       listBooks: (call) => setTimeout(() => call.end(), TIMEOUT_MS * 2),
     };

@@ -8,10 +8,18 @@ describe('marketplace on SIGTERM', () => {
   it('finishes in-flight requests, refuses new connections, closes its channel and exits 0', async () => {
     // Recommendations that takes 400 ms: the page is in flight when the signal arrives.
     const slow = new Server();
-    const slowImplementation: RecommendationServiceServer = {
+    const slowImplementation: Pick<RecommendationServiceServer, 'recommend' | 'listBooks'> = {
       recommend: (_call, callback) =>
         setTimeout(
-          () => callback(null, { recommendations: [1, 2, 3].map((id) => ({ id, title: `Book ${id}` })) }),
+          () =>
+            callback(null, {
+              recommendations: [1, 2, 3].map((id) => ({
+                id,
+                title: `Book ${id}`,
+                becauseOfBookId: 0,
+                becauseOfTitle: '',
+              })),
+            }),
           400,
         ),
       listBooks: (call) => call.end(),

@@ -66,7 +66,13 @@ describe('a slow page', () => {
     const slow = await startFakeRecommendations({
       handlers: {
         recommend: (_call, callback) =>
-          setTimeout(() => callback(null, { recommendations: [{ id: 1, title: 'Slow Book' }] }), delayMs),
+          setTimeout(
+            () =>
+              callback(null, {
+                recommendations: [{ id: 1, title: 'Slow Book', becauseOfBookId: 0, becauseOfTitle: '' }],
+              }),
+            delayMs,
+          ),
       },
     });
     const t = await buildTestApp({

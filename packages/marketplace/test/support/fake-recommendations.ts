@@ -33,7 +33,7 @@ export const FAKE_BOOKS: readonly Book[] = [
 
 /** What the fake received: the method, its request, and who asked. */
 export interface FakeCall {
-  readonly method: 'Recommend' | 'ListBooks';
+  readonly method: 'Recommend' | 'ListBooks' | 'GetBook' | 'RecordEvents' | 'ImportEvents';
   readonly request: unknown;
   /** The `x-request-id` metadata. */
   readonly requestId: string | undefined;
@@ -89,7 +89,7 @@ function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
       if (inCategory.length === 0) return callback(statusError(Status.NOT_FOUND, `no books in category ${category}`));
       const recommendations = inCategory
         .slice(0, maxResults === 0 ? 3 : maxResults)
-        .map(({ id, title }) => ({ id, title }));
+        .map(({ id, title }) => ({ id, title, becauseOfBookId: 0, becauseOfTitle: '' }));
       callback(null, { recommendations });
     },
     // The paging fields as the proto documents them (the fake's catalog is in id order; it does
@@ -106,6 +106,9 @@ function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
       for (const book of answered) call.write({ book });
       call.end();
     },
+    getBook: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)),
+    recordEvents: (call) => call.emit('error', statusError(Status.UNIMPLEMENTED)),
+    importEvents: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)),
   };
 }
 
@@ -122,7 +125,7 @@ export async function startFakeRecommendations(options: FakeOptions = {}): Promi
   const record = (
     method: FakeCall['method'],
     call: Parameters<typeof callerOf>[0] & {
-      request: unknown;
+      request?: unknown;
       metadata: { get(key: string): unknown[] };
     },
   ) => {
@@ -139,6 +142,18 @@ export async function startFakeRecommendations(options: FakeOptions = {}): Promi
     listBooks: (call) => {
       record('ListBooks', call);
       handlers.listBooks(call);
+    },
+    getBook: (call, callback) => {
+      record('GetBook', call);
+      handlers.getBook(call, callback);
+    },
+    recordEvents: (call) => {
+      record('RecordEvents', call);
+      handlers.recordEvents(call);
+    },
+    importEvents: (call, callback) => {
+      record('ImportEvents', call);
+      handlers.importEvents(call, callback);
     },
   } satisfies RecommendationServiceServer);
   const { tls } = options;

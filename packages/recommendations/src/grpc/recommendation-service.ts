@@ -1,3 +1,4 @@
+import { status as Status } from '@grpc/grpc-js';
 import type { Book, ListBooksResponse, RecommendationServiceServer, RecommendResponse } from '@bookstore/contracts';
 import type { Logger } from 'pino';
 import type { CatalogBook } from '../domain/books';
@@ -9,7 +10,9 @@ function toWireBook(book: CatalogBook): Book {
 }
 
 function toRecommendResponse(books: readonly CatalogBook[]): RecommendResponse {
-  return { recommendations: books.map((book) => ({ id: book.id, title: book.title })) };
+  return {
+    recommendations: books.map((book) => ({ id: book.id, title: book.title, becauseOfBookId: 0, becauseOfTitle: '' })),
+  };
 }
 
 /**
@@ -45,5 +48,11 @@ export function createRecommendationService(options: {
       },
       { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' },
     ),
+    // Contract added ahead of the implementation (issues #23, #24): answered UNIMPLEMENTED until then.
+    getBook: (_call, callback) => callback({ code: Status.UNIMPLEMENTED, details: 'GetBook is not implemented yet' }),
+    recordEvents: (call) =>
+      call.emit('error', { code: Status.UNIMPLEMENTED, details: 'RecordEvents is not implemented yet' }),
+    importEvents: (_call, callback) =>
+      callback({ code: Status.UNIMPLEMENTED, details: 'ImportEvents is not implemented yet' }),
   };
 }

@@ -6,12 +6,12 @@ describe('the response serializers', () => {
     const responses: RecommendResponse[] = [
       {
         recommendations: [
-          { id: 1, title: 'A long title '.repeat(20) },
-          { id: 2, title: 'B' },
+          { id: 1, title: 'A long title '.repeat(20), becauseOfBookId: 0, becauseOfTitle: '' },
+          { id: 2, title: 'B', becauseOfBookId: 0, becauseOfTitle: '' },
         ],
       },
       { recommendations: [] },
-      { recommendations: [{ id: 3, title: 'C' }] },
+      { recommendations: [{ id: 3, title: 'C', becauseOfBookId: 0, becauseOfTitle: '' }] },
     ];
     const ours = responses.map((r) => Buffer.from(recommendationServiceDefinition.recommend.responseSerialize(r)));
     expect(ours).toEqual(responses.map((r) => RecommendationServiceService.recommend.responseSerialize(r)));
@@ -24,12 +24,14 @@ describe('the response serializers', () => {
 
   it('start over after a message that fails to encode, so later responses stay whole', () => {
     const serialize = recommendationServiceDefinition.recommend.responseSerialize;
-    const good: RecommendResponse = { recommendations: [{ id: 1, title: 'A' }] };
+    const good: RecommendResponse = {
+      recommendations: [{ id: 1, title: 'A', becauseOfBookId: 0, becauseOfTitle: '' }],
+    };
     // Half-way through: the first book is written, the second's id is not an int32.
     const bad: RecommendResponse = {
       recommendations: [
-        { id: 2, title: 'B' },
-        { id: 1.5, title: 'C' },
+        { id: 2, title: 'B', becauseOfBookId: 0, becauseOfTitle: '' },
+        { id: 1.5, title: 'C', becauseOfBookId: 0, becauseOfTitle: '' },
       ],
     };
     expect(() => serialize(bad)).toThrow();

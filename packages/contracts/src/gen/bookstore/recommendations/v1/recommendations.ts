@@ -10,9 +10,13 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -20,6 +24,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export const protobufPackage = "bookstore.recommendations.v1";
 
@@ -31,6 +36,12 @@ export const protobufFileName = "bookstore/recommendations/v1/recommendations.pr
  * Clients in any language are generated from this file. Fields may be added;
  * existing field numbers and names are never changed or reused
  * (`make generate` then `buf breaking` enforces this).
+ *
+ * Compatibility is more than the wire format. v1 never rejects, nor answers differently, a
+ * request it once accepted: a new rule that refuses what v1 took (a field that was optional
+ * becoming required, a range that narrows) belongs in a v2 package, whatever `buf breaking`
+ * says. packages/recommendations/test/grpc/v1-behaviour.test.ts replays the first release's
+ * requests against today's server and fails when one of them is answered with another code.
  */
 
 /** The categories books are filed under. */
@@ -83,9 +94,48 @@ export function bookCategoryToJSON(object: BookCategory): string {
   }
 }
 
+/** What a reader did. */
+export enum ReaderEventKind {
+  /** READER_EVENT_KIND_UNSPECIFIED - Not given; rejected. */
+  READER_EVENT_KIND_UNSPECIFIED = 0,
+  /** READER_EVENT_KIND_VIEWED - The reader opened the book's page. */
+  READER_EVENT_KIND_VIEWED = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function readerEventKindFromJSON(object: any): ReaderEventKind {
+  switch (object) {
+    case 0:
+    case "READER_EVENT_KIND_UNSPECIFIED":
+      return ReaderEventKind.READER_EVENT_KIND_UNSPECIFIED;
+    case 1:
+    case "READER_EVENT_KIND_VIEWED":
+      return ReaderEventKind.READER_EVENT_KIND_VIEWED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ReaderEventKind.UNRECOGNIZED;
+  }
+}
+
+export function readerEventKindToJSON(object: ReaderEventKind): string {
+  switch (object) {
+    case ReaderEventKind.READER_EVENT_KIND_UNSPECIFIED:
+      return "READER_EVENT_KIND_UNSPECIFIED";
+    case ReaderEventKind.READER_EVENT_KIND_VIEWED:
+      return "READER_EVENT_KIND_VIEWED";
+    case ReaderEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Asks for books of one category that a user may like. */
 export interface RecommendRequest {
-  /** The user asking; must be 1 or more (0, the unset value, is rejected). */
+  /**
+   * The reader asking. 0 (unset) is an anonymous reader: random picks, as in the first release.
+   * 1 or more is a known reader, whose recent views personalise the picks. Negative is rejected.
+   */
   userId: number;
   /** The category to recommend from; required (UNSPECIFIED is rejected). */
   category: BookCategory;
@@ -102,6 +152,13 @@ export interface BookRecommendation {
   id: number;
   /** The book's title. */
   title: string;
+  /**
+   * For a personalised pick, the book the reader viewed that this one was co-viewed with;
+   * 0 for a random pick.
+   */
+  becauseOfBookId: number;
+  /** The title of `because_of_book_id`'s book; empty for a random pick. */
+  becauseOfTitle: string;
 }
 
 /** Distinct books of the requested category, in random order. */
@@ -151,6 +208,92 @@ export interface ListBooksRequest {
 export interface ListBooksResponse {
   /** The next book, in ascending id order. */
   book: Book | undefined;
+}
+
+/** Asks for one book of the catalog. */
+export interface GetBookRequest {
+  /** The book's catalog id; 1 or more (0 or negative is INVALID_ARGUMENT, an unknown id NOT_FOUND). */
+  bookId: number;
+}
+
+/** One book, with what its other readers viewed. */
+export interface GetBookResponse {
+  /** The book. */
+  book:
+    | Book
+    | undefined;
+  /** Up to 4 books most often viewed by the readers who viewed this one, most co-viewed first. */
+  alsoViewed: BookRecommendation[];
+}
+
+/** One thing a reader did with a book, as the sender saw it. */
+export interface ReaderEvent {
+  /**
+   * Made by the sender (a UUID), 1 to 64 bytes. The server stores each id once: sending an event
+   * again is harmless.
+   */
+  eventId: string;
+  /** The reader; 1 or more. */
+  userId: number;
+  /** A book of the catalog. */
+  bookId: number;
+  /** What the reader did; UNSPECIFIED is rejected. */
+  kind: ReaderEventKind;
+  /**
+   * When it happened, by the sender's clock; unset means "when received". More than 5 minutes
+   * ahead of the server's clock is rejected.
+   */
+  occurredAt: Date | undefined;
+}
+
+/** A batch of reader events, 1 to 500. */
+export interface RecordEventsRequest {
+  /** The events; a batch of 0 or over 500 rejects every event in it. */
+  events: ReaderEvent[];
+}
+
+/** The answer to one `RecordEventsRequest`, in the order the requests came. */
+export interface RecordEventsResponse {
+  /** The events now durable in the store, including ones it already had (resends). */
+  storedEventIds: string[];
+  /** The events that will never be stored, each with the reason. */
+  rejected: RejectedEvent[];
+}
+
+/** An event the server refused, and why. */
+export interface RejectedEvent {
+  /** The event's id, as sent (possibly empty or cut to 64 bytes when that was the fault). */
+  eventId: string;
+  /** Why, for people: "unknown book 99", "user_id must be >= 1 (got 0)", ... */
+  reason: string;
+}
+
+/** One event of an import. */
+export interface ImportEventsRequest {
+  /** The event; checked as `RecordEvents` checks it. */
+  event: ReaderEvent | undefined;
+}
+
+/** What an import stored. */
+export interface ImportEventsResponse {
+  /** Events newly stored. */
+  accepted: number;
+  /** Events the store already had (same event id), not stored again. */
+  duplicates: number;
+  /** The first 100 rejected events; `rejected_count` counts them all. */
+  rejected: ImportRejection[];
+  /** Every rejected event, including those past the first 100. */
+  rejectedCount: number;
+}
+
+/** An event of an import that was not stored. */
+export interface ImportRejection {
+  /** Its position in the stream, from 0. */
+  index: number;
+  /** Its id, as sent. */
+  eventId: string;
+  /** Why. */
+  reason: string;
 }
 
 function createBaseRecommendRequest(): RecommendRequest {
@@ -263,7 +406,7 @@ export const RecommendRequest: MessageFns<RecommendRequest> = {
 };
 
 function createBaseBookRecommendation(): BookRecommendation {
-  return { id: 0, title: "" };
+  return { id: 0, title: "", becauseOfBookId: 0, becauseOfTitle: "" };
 }
 
 export const BookRecommendation: MessageFns<BookRecommendation> = {
@@ -273,6 +416,12 @@ export const BookRecommendation: MessageFns<BookRecommendation> = {
     }
     if (message.title !== "") {
       writer.uint32(18).string(message.title);
+    }
+    if (message.becauseOfBookId !== 0) {
+      writer.uint32(24).int32(message.becauseOfBookId);
+    }
+    if (message.becauseOfTitle !== "") {
+      writer.uint32(34).string(message.becauseOfTitle);
     }
     return writer;
   },
@@ -306,6 +455,22 @@ export const BookRecommendation: MessageFns<BookRecommendation> = {
             message.title = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.becauseOfBookId = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.becauseOfTitle = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -322,6 +487,16 @@ export const BookRecommendation: MessageFns<BookRecommendation> = {
     return {
       id: isSet(object.id) ? globalThis.Number(object.id) : 0,
       title: isSet(object.title) ? globalThis.String(object.title) : "",
+      becauseOfBookId: isSet(object.becauseOfBookId)
+        ? globalThis.Number(object.becauseOfBookId)
+        : isSet(object.because_of_book_id)
+        ? globalThis.Number(object.because_of_book_id)
+        : 0,
+      becauseOfTitle: isSet(object.becauseOfTitle)
+        ? globalThis.String(object.becauseOfTitle)
+        : isSet(object.because_of_title)
+        ? globalThis.String(object.because_of_title)
+        : "",
     };
   },
 
@@ -333,6 +508,12 @@ export const BookRecommendation: MessageFns<BookRecommendation> = {
     if (message.title !== "") {
       obj.title = message.title;
     }
+    if (message.becauseOfBookId !== 0) {
+      obj.becauseOfBookId = Math.round(message.becauseOfBookId);
+    }
+    if (message.becauseOfTitle !== "") {
+      obj.becauseOfTitle = message.becauseOfTitle;
+    }
     return obj;
   },
 
@@ -343,6 +524,8 @@ export const BookRecommendation: MessageFns<BookRecommendation> = {
     const message = createBaseBookRecommendation();
     message.id = object.id ?? 0;
     message.title = object.title ?? "";
+    message.becauseOfBookId = object.becauseOfBookId ?? 0;
+    message.becauseOfTitle = object.becauseOfTitle ?? "";
     return message;
   },
 };
@@ -727,10 +910,871 @@ export const ListBooksResponse: MessageFns<ListBooksResponse> = {
   },
 };
 
-/** Recommends books and serves the catalog. */
+function createBaseGetBookRequest(): GetBookRequest {
+  return { bookId: 0 };
+}
+
+export const GetBookRequest: MessageFns<GetBookRequest> = {
+  encode(message: GetBookRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bookId !== 0) {
+      writer.uint32(8).int32(message.bookId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBookRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBookRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bookId = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBookRequest {
+    return {
+      bookId: isSet(object.bookId)
+        ? globalThis.Number(object.bookId)
+        : isSet(object.book_id)
+        ? globalThis.Number(object.book_id)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetBookRequest): unknown {
+    const obj: any = {};
+    if (message.bookId !== 0) {
+      obj.bookId = Math.round(message.bookId);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBookRequest>): GetBookRequest {
+    return GetBookRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBookRequest>): GetBookRequest {
+    const message = createBaseGetBookRequest();
+    message.bookId = object.bookId ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetBookResponse(): GetBookResponse {
+  return { book: undefined, alsoViewed: [] };
+}
+
+export const GetBookResponse: MessageFns<GetBookResponse> = {
+  encode(message: GetBookResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.book !== undefined) {
+      Book.encode(message.book, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.alsoViewed) {
+      BookRecommendation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBookResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBookResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.book = Book.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.alsoViewed.push(BookRecommendation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBookResponse {
+    return {
+      book: isSet(object.book) ? Book.fromJSON(object.book) : undefined,
+      alsoViewed: globalThis.Array.isArray(object?.alsoViewed)
+        ? object.alsoViewed.map((e: any) => BookRecommendation.fromJSON(e))
+        : globalThis.Array.isArray(object?.also_viewed)
+        ? object.also_viewed.map((e: any) => BookRecommendation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetBookResponse): unknown {
+    const obj: any = {};
+    if (message.book !== undefined) {
+      obj.book = Book.toJSON(message.book);
+    }
+    if (message.alsoViewed?.length) {
+      obj.alsoViewed = message.alsoViewed.map((e) => BookRecommendation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBookResponse>): GetBookResponse {
+    return GetBookResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBookResponse>): GetBookResponse {
+    const message = createBaseGetBookResponse();
+    message.book = (object.book !== undefined && object.book !== null) ? Book.fromPartial(object.book) : undefined;
+    message.alsoViewed = object.alsoViewed?.map((e) => BookRecommendation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReaderEvent(): ReaderEvent {
+  return { eventId: "", userId: 0, bookId: 0, kind: 0, occurredAt: undefined };
+}
+
+export const ReaderEvent: MessageFns<ReaderEvent> = {
+  encode(message: ReaderEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== "") {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int32(message.userId);
+    }
+    if (message.bookId !== 0) {
+      writer.uint32(24).int32(message.bookId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(32).int32(message.kind);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReaderEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReaderEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.bookId = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReaderEvent {
+    return {
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.Number(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.Number(object.user_id)
+        : 0,
+      bookId: isSet(object.bookId)
+        ? globalThis.Number(object.bookId)
+        : isSet(object.book_id)
+        ? globalThis.Number(object.book_id)
+        : 0,
+      kind: isSet(object.kind) ? readerEventKindFromJSON(object.kind) : 0,
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ReaderEvent): unknown {
+    const obj: any = {};
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.userId !== 0) {
+      obj.userId = Math.round(message.userId);
+    }
+    if (message.bookId !== 0) {
+      obj.bookId = Math.round(message.bookId);
+    }
+    if (message.kind !== 0) {
+      obj.kind = readerEventKindToJSON(message.kind);
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReaderEvent>): ReaderEvent {
+    return ReaderEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReaderEvent>): ReaderEvent {
+    const message = createBaseReaderEvent();
+    message.eventId = object.eventId ?? "";
+    message.userId = object.userId ?? 0;
+    message.bookId = object.bookId ?? 0;
+    message.kind = object.kind ?? 0;
+    message.occurredAt = object.occurredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordEventsRequest(): RecordEventsRequest {
+  return { events: [] };
+}
+
+export const RecordEventsRequest: MessageFns<RecordEventsRequest> = {
+  encode(message: RecordEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      ReaderEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(ReaderEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordEventsRequest {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => ReaderEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RecordEventsRequest): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => ReaderEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RecordEventsRequest>): RecordEventsRequest {
+    return RecordEventsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordEventsRequest>): RecordEventsRequest {
+    const message = createBaseRecordEventsRequest();
+    message.events = object.events?.map((e) => ReaderEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordEventsResponse(): RecordEventsResponse {
+  return { storedEventIds: [], rejected: [] };
+}
+
+export const RecordEventsResponse: MessageFns<RecordEventsResponse> = {
+  encode(message: RecordEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.storedEventIds) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.rejected) {
+      RejectedEvent.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storedEventIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rejected.push(RejectedEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordEventsResponse {
+    return {
+      storedEventIds: globalThis.Array.isArray(object?.storedEventIds)
+        ? object.storedEventIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.stored_event_ids)
+        ? object.stored_event_ids.map((e: any) => globalThis.String(e))
+        : [],
+      rejected: globalThis.Array.isArray(object?.rejected)
+        ? object.rejected.map((e: any) => RejectedEvent.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecordEventsResponse): unknown {
+    const obj: any = {};
+    if (message.storedEventIds?.length) {
+      obj.storedEventIds = message.storedEventIds;
+    }
+    if (message.rejected?.length) {
+      obj.rejected = message.rejected.map((e) => RejectedEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RecordEventsResponse>): RecordEventsResponse {
+    return RecordEventsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordEventsResponse>): RecordEventsResponse {
+    const message = createBaseRecordEventsResponse();
+    message.storedEventIds = object.storedEventIds?.map((e) => e) || [];
+    message.rejected = object.rejected?.map((e) => RejectedEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRejectedEvent(): RejectedEvent {
+  return { eventId: "", reason: "" };
+}
+
+export const RejectedEvent: MessageFns<RejectedEvent> = {
+  encode(message: RejectedEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== "") {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectedEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectedEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectedEvent {
+    return {
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RejectedEvent): unknown {
+    const obj: any = {};
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RejectedEvent>): RejectedEvent {
+    return RejectedEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RejectedEvent>): RejectedEvent {
+    const message = createBaseRejectedEvent();
+    message.eventId = object.eventId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseImportEventsRequest(): ImportEventsRequest {
+  return { event: undefined };
+}
+
+export const ImportEventsRequest: MessageFns<ImportEventsRequest> = {
+  encode(message: ImportEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== undefined) {
+      ReaderEvent.encode(message.event, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = ReaderEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportEventsRequest {
+    return { event: isSet(object.event) ? ReaderEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: ImportEventsRequest): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = ReaderEvent.toJSON(message.event);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImportEventsRequest>): ImportEventsRequest {
+    return ImportEventsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImportEventsRequest>): ImportEventsRequest {
+    const message = createBaseImportEventsRequest();
+    message.event = (object.event !== undefined && object.event !== null)
+      ? ReaderEvent.fromPartial(object.event)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseImportEventsResponse(): ImportEventsResponse {
+  return { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0 };
+}
+
+export const ImportEventsResponse: MessageFns<ImportEventsResponse> = {
+  encode(message: ImportEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accepted !== 0) {
+      writer.uint32(8).int64(message.accepted);
+    }
+    if (message.duplicates !== 0) {
+      writer.uint32(16).int64(message.duplicates);
+    }
+    for (const v of message.rejected) {
+      ImportRejection.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.rejectedCount !== 0) {
+      writer.uint32(32).int64(message.rejectedCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.accepted = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.duplicates = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rejected.push(ImportRejection.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rejectedCount = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportEventsResponse {
+    return {
+      accepted: isSet(object.accepted) ? globalThis.Number(object.accepted) : 0,
+      duplicates: isSet(object.duplicates) ? globalThis.Number(object.duplicates) : 0,
+      rejected: globalThis.Array.isArray(object?.rejected)
+        ? object.rejected.map((e: any) => ImportRejection.fromJSON(e))
+        : [],
+      rejectedCount: isSet(object.rejectedCount)
+        ? globalThis.Number(object.rejectedCount)
+        : isSet(object.rejected_count)
+        ? globalThis.Number(object.rejected_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: ImportEventsResponse): unknown {
+    const obj: any = {};
+    if (message.accepted !== 0) {
+      obj.accepted = Math.round(message.accepted);
+    }
+    if (message.duplicates !== 0) {
+      obj.duplicates = Math.round(message.duplicates);
+    }
+    if (message.rejected?.length) {
+      obj.rejected = message.rejected.map((e) => ImportRejection.toJSON(e));
+    }
+    if (message.rejectedCount !== 0) {
+      obj.rejectedCount = Math.round(message.rejectedCount);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImportEventsResponse>): ImportEventsResponse {
+    return ImportEventsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImportEventsResponse>): ImportEventsResponse {
+    const message = createBaseImportEventsResponse();
+    message.accepted = object.accepted ?? 0;
+    message.duplicates = object.duplicates ?? 0;
+    message.rejected = object.rejected?.map((e) => ImportRejection.fromPartial(e)) || [];
+    message.rejectedCount = object.rejectedCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseImportRejection(): ImportRejection {
+  return { index: 0, eventId: "", reason: "" };
+}
+
+export const ImportRejection: MessageFns<ImportRejection> = {
+  encode(message: ImportRejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int64(message.index);
+    }
+    if (message.eventId !== "") {
+      writer.uint32(18).string(message.eventId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportRejection {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportRejection();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportRejection {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ImportRejection): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImportRejection>): ImportRejection {
+    return ImportRejection.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImportRejection>): ImportRejection {
+    const message = createBaseImportRejection();
+    message.index = object.index ?? 0;
+    message.eventId = object.eventId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+/** Recommends books, serves the catalog and learns from what readers do. */
 export type RecommendationServiceService = typeof RecommendationServiceService;
 export const RecommendationServiceService = {
-  /** Answers a uniformly random sample of distinct books of one category. */
+  /**
+   * Answers distinct books of one category: for a known reader with history, books co-viewed
+   * with their recent views (never one they viewed), topped up with random picks; otherwise a
+   * uniformly random sample.
+   */
   recommend: {
     path: "/bookstore.recommendations.v1.RecommendationService/Recommend" as const,
     requestStream: false as const,
@@ -750,17 +1794,75 @@ export const RecommendationServiceService = {
     responseSerialize: (value: ListBooksResponse): Buffer => Buffer.from(ListBooksResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListBooksResponse => ListBooksResponse.decode(value),
   },
+  /** One book and what its readers also viewed. NOT_FOUND for an unknown id. */
+  getBook: {
+    path: "/bookstore.recommendations.v1.RecommendationService/GetBook" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetBookRequest): Buffer => Buffer.from(GetBookRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBookRequest => GetBookRequest.decode(value),
+    responseSerialize: (value: GetBookResponse): Buffer => Buffer.from(GetBookResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBookResponse => GetBookResponse.decode(value),
+  },
+  /**
+   * Reader events, batch by batch, each batch answered once every event in it is durable (or
+   * rejected). One long-lived stream per sender; a resend of an acknowledged id is harmless.
+   */
+  recordEvents: {
+    path: "/bookstore.recommendations.v1.RecommendationService/RecordEvents" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: RecordEventsRequest): Buffer => Buffer.from(RecordEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordEventsRequest => RecordEventsRequest.decode(value),
+    responseSerialize: (value: RecordEventsResponse): Buffer =>
+      Buffer.from(RecordEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordEventsResponse => RecordEventsResponse.decode(value),
+  },
+  /**
+   * Imports a reading history, one event a message; operators only (a bearer token in the
+   * `authorization` metadata: none is UNAUTHENTICATED, a wrong one PERMISSION_DENIED).
+   */
+  importEvents: {
+    path: "/bookstore.recommendations.v1.RecommendationService/ImportEvents" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: ImportEventsRequest): Buffer => Buffer.from(ImportEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ImportEventsRequest => ImportEventsRequest.decode(value),
+    responseSerialize: (value: ImportEventsResponse): Buffer =>
+      Buffer.from(ImportEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ImportEventsResponse => ImportEventsResponse.decode(value),
+  },
 } as const;
 
 export interface RecommendationServiceServer extends UntypedServiceImplementation {
-  /** Answers a uniformly random sample of distinct books of one category. */
+  /**
+   * Answers distinct books of one category: for a known reader with history, books co-viewed
+   * with their recent views (never one they viewed), topped up with random picks; otherwise a
+   * uniformly random sample.
+   */
   recommend: handleUnaryCall<RecommendRequest, RecommendResponse>;
   /** Streams the books of one category (or all of them) in ascending id order. */
   listBooks: handleServerStreamingCall<ListBooksRequest, ListBooksResponse>;
+  /** One book and what its readers also viewed. NOT_FOUND for an unknown id. */
+  getBook: handleUnaryCall<GetBookRequest, GetBookResponse>;
+  /**
+   * Reader events, batch by batch, each batch answered once every event in it is durable (or
+   * rejected). One long-lived stream per sender; a resend of an acknowledged id is harmless.
+   */
+  recordEvents: handleBidiStreamingCall<RecordEventsRequest, RecordEventsResponse>;
+  /**
+   * Imports a reading history, one event a message; operators only (a bearer token in the
+   * `authorization` metadata: none is UNAUTHENTICATED, a wrong one PERMISSION_DENIED).
+   */
+  importEvents: handleClientStreamingCall<ImportEventsRequest, ImportEventsResponse>;
 }
 
 export interface RecommendationServiceClient extends Client {
-  /** Answers a uniformly random sample of distinct books of one category. */
+  /**
+   * Answers distinct books of one category: for a known reader with history, books co-viewed
+   * with their recent views (never one they viewed), topped up with random picks; otherwise a
+   * uniformly random sample.
+   */
   recommend(
     request: RecommendRequest,
     callback: (error: ServiceError | null, response: RecommendResponse) => void,
@@ -783,6 +1885,52 @@ export interface RecommendationServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<ListBooksResponse>;
+  /** One book and what its readers also viewed. NOT_FOUND for an unknown id. */
+  getBook(
+    request: GetBookRequest,
+    callback: (error: ServiceError | null, response: GetBookResponse) => void,
+  ): ClientUnaryCall;
+  getBook(
+    request: GetBookRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBookResponse) => void,
+  ): ClientUnaryCall;
+  getBook(
+    request: GetBookRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBookResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Reader events, batch by batch, each batch answered once every event in it is durable (or
+   * rejected). One long-lived stream per sender; a resend of an acknowledged id is harmless.
+   */
+  recordEvents(): ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
+  recordEvents(options: Partial<CallOptions>): ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
+  recordEvents(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
+  /**
+   * Imports a reading history, one event a message; operators only (a bearer token in the
+   * `authorization` metadata: none is UNAUTHENTICATED, a wrong one PERMISSION_DENIED).
+   */
+  importEvents(
+    callback: (error: ServiceError | null, response: ImportEventsResponse) => void,
+  ): ClientWritableStream<ImportEventsRequest>;
+  importEvents(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ImportEventsResponse) => void,
+  ): ClientWritableStream<ImportEventsRequest>;
+  importEvents(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportEventsResponse) => void,
+  ): ClientWritableStream<ImportEventsRequest>;
+  importEvents(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportEventsResponse) => void,
+  ): ClientWritableStream<ImportEventsRequest>;
 }
 
 export const RecommendationServiceClient = makeGenericClientConstructor(
@@ -801,6 +1949,39 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
