@@ -6,9 +6,10 @@
 #   chromium                            the browser tests (driven by playwright-core)
 #   bsdutils                            `script`: a pseudo-terminal for the make run/dev log tests
 #   prometheus                          promtool (rule checks and unit tests) and the real-Prometheus test
+#   redis-server                        the Valkey/Redis event store's tests (Redis 7.0, the code Valkey forked from)
 # Not root or no apt: says what is missing and fails, so no test is skipped silently.
 set -euo pipefail
-packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium bsdutils prometheus "$@")
+packages=(python3-grpcio python3-grpc-tools python3-pkg-resources openssl chromium bsdutils prometheus redis-server "$@")
 
 missing=()
 for package in "${packages[@]}"; do

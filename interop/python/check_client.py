@@ -18,8 +18,14 @@ import grpc
 from grpc_tools import protoc
 
 
+# The well-known types (google/protobuf/timestamp.proto) ship inside grpc_tools; protoc.main does
+# not add them to the include path by itself.
+WELL_KNOWN_PROTOS = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+
+
 def generate(proto_dir: str, out_dir: str, proto: str = "bookstore/recommendations/v1/recommendations.proto") -> None:
-    code = protoc.main(["protoc", f"-I{proto_dir}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", proto])
+    includes = [f"-I{proto_dir}", f"-I{WELL_KNOWN_PROTOS}"]
+    code = protoc.main(["protoc", *includes, f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", proto])
     if code != 0:
         raise SystemExit(f"protoc failed with {code}")
 

@@ -75,7 +75,13 @@ describe('server reflection', () => {
         FileDescriptorProto.decode(bytes),
       );
       const file = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
-      expect(file?.service[0]?.method.map((m) => m.name)).toEqual(['Recommend', 'ListBooks']);
+      expect(file?.service[0]?.method.map((m) => m.name)).toEqual([
+        'Recommend',
+        'ListBooks',
+        'GetBook',
+        'RecordEvents',
+        'ImportEvents',
+      ]);
       expect(file?.messageType.map((m) => m.name)).toContain('RecommendRequest');
     } finally {
       await server.close();

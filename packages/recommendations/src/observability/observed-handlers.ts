@@ -1,5 +1,6 @@
 import {
   type handleBidiStreamingCall,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   type Metadata,
@@ -93,13 +94,16 @@ function observeService(
     const handler = implementation[name] ?? implementation[method.originalName ?? name];
     if (handler === undefined) continue;
     const counters = observer.countersFor(method);
-    if (!method.requestStream && !method.responseStream) {
-      const unary = handler as handleUnaryCall<unknown, unknown>;
-      observed[name] = ((call, callback) => {
+    if (!method.responseStream) {
+      // Unary and client-streaming calls both answer once, through a callback.
+      const clientStreaming = method.requestStream;
+      const answerOnce = handler as (call: Call, callback: Parameters<handleUnaryCall<unknown, unknown>>[1]) => void;
+      observed[name] = ((call: Call, callback: Parameters<handleUnaryCall<unknown, unknown>>[1]) => {
         const record = recordOf(streamOf(call));
         const id = begin(call, record, options);
-        counters.received();
-        unary(call, (error, value, trailer, flags) => {
+        if (clientStreaming) (call as unknown as NodeJS.EventEmitter).on('data', () => counters.received());
+        else counters.received();
+        answerOnce(call, (error, value, trailer, flags) => {
           if (error) {
             const code = error.code ?? Status.UNKNOWN;
             error.metadata = requestIdMetadata(id, error.metadata ?? undefined);
@@ -109,10 +113,10 @@ function observeService(
           }
           counters.sent();
           if (record !== undefined) observer.end(record, Status.OK);
-          (call as Call).sendMetadata(requestIdMetadata(id));
+          call.sendMetadata(requestIdMetadata(id));
           callback(null, value, trailer, flags);
         });
-      }) as handleUnaryCall<unknown, unknown>;
+      }) as handleUnaryCall<unknown, unknown> | handleClientStreamingCall<unknown, unknown>;
     } else if (!method.requestStream) {
       const stream = handler as handleServerStreamingCall<unknown, unknown>;
       observed[name] = ((call) => {
@@ -133,8 +137,6 @@ function observeService(
         if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
         bidi(call);
       }) as handleBidiStreamingCall<unknown, unknown>;
-    } else {
-      throw new Error(`${method.path}: client-streaming methods are not observed (none is served)`);
     }
   }
   return observed;

@@ -26,7 +26,9 @@ describe('the caller identity handlers can read', () => {
       ],
     });
     server.addService(RecommendationServiceService, {
-      recommend: unary((_request, context) => ({ recommendations: [{ id: 1, title: context.caller ?? 'nobody' }] })),
+      recommend: unary((_request, context) => ({
+        recommendations: [{ id: 1, title: context.caller ?? 'nobody', becauseOfBookId: 0, becauseOfTitle: '' }],
+      })),
       listBooks: () => undefined,
     });
     const tls = createServerCredentials({
