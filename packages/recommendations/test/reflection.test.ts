@@ -88,6 +88,22 @@ describe('server reflection', () => {
     }
   });
 
+  it('serves each file with its imports, as buf build wrote them (buf curl resolves Timestamp)', async () => {
+    const server = await startTestServer();
+    try {
+      const response = await reflect(server.address, { fileContainingSymbol: RECOMMENDATION_SERVICE_NAME });
+      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
+        FileDescriptorProto.decode(bytes),
+      );
+      const contract = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
+      expect(contract?.dependency).toEqual(['google/protobuf/timestamp.proto']);
+      const timestamp = files.find((f) => f.name === 'google/protobuf/timestamp.proto');
+      expect(timestamp?.messageType.map((m) => m.name)).toEqual(['Timestamp']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('is off with ENABLE_REFLECTION=false', async () => {
     const server = await startTestServer({ env: { ENABLE_REFLECTION: 'false' } });
     try {
