@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { UsageError } from './connection';
 import { EXIT_CODES, exitCodeForStatus, statusName } from './exit-codes';
 import { commanderExitCode, createProgram } from './program';
+import { endQuietlyOnClosedPipes } from './quiet-pipes';
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   // grpc-js passes an IP target as the TLS server name, which Node flags with DEP0123 on every
   // TLS call to 127.0.0.1; a user of the CLI can do nothing about it, so it is not printed.
   process.noDeprecation = true;
+  endQuietlyOnClosedPipes();
   const program = createProgram((code) => (process.exitCode = code));
   try {
     await program.parseAsync(process.argv);
