@@ -13,6 +13,8 @@ export const EXIT_CODES = {
   usage: 2,
   /** `health` answered, and the service is not SERVING. */
   notServing: 3,
+  /** `import` finished, and some events were rejected (the summary lists them). */
+  rejected: 4,
 } as const;
 
 const GRPC_BASE = 10;
@@ -44,6 +46,7 @@ export function exitCodeHelp(): string {
     '  1   unexpected local failure',
     '  2   bad flags or values (usage is printed)',
     '  3   health: the service is not SERVING',
+    '  4   import: some events were rejected',
     '  10 + gRPC status code when a call fails, e.g.',
     ...failures.map((code) => `  ${String(exitCodeForStatus(code)).padEnd(3)} ${statusName(code)}`),
   ].join('\n');

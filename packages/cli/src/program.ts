@@ -3,6 +3,8 @@ import { Command, type CommanderError, InvalidArgumentError, Option } from 'comm
 import { CATEGORY_NAMES, parseCategory } from './categories';
 import { booksCommand } from './commands/books';
 import { healthCommand } from './commands/health';
+import { importCommand } from './commands/import';
+import { importAuth } from './import/import-credentials';
 import { recommendCommand } from './commands/recommend';
 import { watchHealthCommand } from './commands/watch-health';
 import { type ConnectionFlags, resolveConnection } from './connection';
@@ -25,7 +27,11 @@ function category(value: string): BookCategory {
 }
 
 /** A command's action: runs it with the global flags and stores the exit code. */
-type Run = (flags: ConnectionFlags & { json?: boolean }, options: Record<string, unknown>) => Promise<number>;
+type Run = (
+  flags: ConnectionFlags & { json?: boolean },
+  options: Record<string, unknown>,
+  args: readonly string[],
+) => Promise<number>;
 
 /**
  * The `bookstore` program. Global flags take their defaults from the same environment variables
@@ -57,7 +63,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
 
   const action = (run: Run) =>
     async function (this: Command) {
-      setExitCode(await run(this.optsWithGlobals(), this.opts()));
+      setExitCode(await run(this.optsWithGlobals(), this.opts(), this.args));
     };
   const connect = (flags: ConnectionFlags & { json?: boolean }) => ({
     connection: resolveConnection(flags),
@@ -90,6 +96,37 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       action((flags, options) => {
         const { connection, output } = connect(flags);
         return booksCommand(connection, output, { category: options.category as BookCategory });
+      }),
+    );
+  program
+    .command('import')
+    .description('import a reading history: a JSON-lines file of events, - for stdin (ImportEvents, operators only)')
+    .argument('<file>', 'one ReaderEvent in JSON a line: {"eventId","userId","bookId","kind","occurredAt"}')
+    .addOption(
+      new Option('--token-file <file>', 'the operator bearer token (a file, never a flag value)').env(
+        'BOOKSTORE_IMPORT_TOKEN_FILE',
+      ),
+    )
+    .option('--insecure-token', 'send the token without TLS (only when TLS ends at a sidecar on this host)')
+    .addOption(
+      new Option('--compression <algorithm>', 'compress what is sent (docs/benchmarks.md: none is cheaper here)')
+        .choices(['none', 'gzip'])
+        .default('none'),
+    )
+    .action(
+      action((flags, options, args) => {
+        const { connection, output } = connect(flags);
+        const auth = importAuth({
+          channel: connection.credentials,
+          tls: flags.ca !== undefined,
+          tokenFile: options.tokenFile as string | undefined,
+          insecureToken: options.insecureToken === true,
+        });
+        return importCommand(connection, output, {
+          file: args[0] ?? '-',
+          auth,
+          compression: options.compression as 'gzip' | 'none',
+        });
       }),
     );
   for (const [name, description, run] of [
