@@ -62,7 +62,7 @@ describe('buf breaking', () => {
         file,
         readFileSync(file, 'utf8')
           .replace('message Book {', 'message book_entry {')
-          .replace('Book book = 1;', 'book_entry book = 1;'),
+          .replaceAll('Book book = 1;', 'book_entry book = 1;'),
       );
       const result = spawnSync(BUF, ['lint', scratch], { encoding: 'utf8' });
       expect(result.status).not.toBe(0);
