@@ -20,7 +20,11 @@ export function configChecksum(configMaps, names) {
     const map = configMaps.find((o) => o.metadata?.name === name);
     if (!map) throw new Error(`no ConfigMap ${name}`);
     const data = { ...map.data, ...map.binaryData };
-    const sorted = Object.fromEntries(Object.keys(data).sort().map((key) => [key, data[key]]));
+    const sorted = Object.fromEntries(
+      Object.keys(data)
+        .sort()
+        .map((key) => [key, data[key]]),
+    );
     hash.update(JSON.stringify({ name, data: sorted }));
   }
   return hash.digest('hex');
@@ -35,9 +39,15 @@ export function configMapsOf(template) {
 
 /** Every stale annotation in `folder`, and the files' text with them brought up to date. */
 export function updateChecksums(folder) {
-  const files = readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(folder)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const texts = new Map(files.map((f) => [f, readFileSync(join(folder, f), 'utf8')]));
-  const objects = [...texts.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean));
+  const objects = [...texts.values()].flatMap((text) =>
+    parseAllDocuments(text)
+      .map((d) => d.toJS())
+      .filter(Boolean),
+  );
   const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
   const stale = [];
   for (const [file, text] of texts) {
@@ -51,7 +61,8 @@ export function updateChecksums(folder) {
       const current = template.metadata?.annotations?.[ANNOTATION];
       if (current === wanted) return document;
       const where = `${file} ${object.kind}/${object.metadata.name}`;
-      if (current === undefined) throw new Error(`${where}: reads ${names.join(', ')} but has no ${ANNOTATION} annotation`);
+      if (current === undefined)
+        throw new Error(`${where}: reads ${names.join(', ')} but has no ${ANNOTATION} annotation`);
       stale.push(`${where}: ${ANNOTATION} is ${current}, ${names.join(', ')} hash to ${wanted}`);
       const escaped = String(current).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const line = new RegExp(`${ANNOTATION}:\\s*(["']?)${escaped}\\1`);
