@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make e2e`: builds both images, runs the compose stack with 3 recommendations replicas, waits
+# `make e2e`: builds both images, runs the compose stack with Valkey and 3 recommendations replicas, waits
 # for health, runs packages/system-tests/e2e against it, and tears everything down (also on failure);
 # then the same with mutual TLS between the services (compose.mtls.yaml, certificates from make certs).
 set -euo pipefail
@@ -35,13 +35,15 @@ for mode in $MODES; do
   echo "== e2e: $mode stack"
   compose up -d --no-build --scale recommendations=3
 
-  echo "waiting for 4 healthy containers"
+  # 3 recommendations replicas, the marketplace and Valkey.
+  containers=5
+  echo "waiting for $containers healthy containers"
   for _ in $(seq 1 90); do
     healthy=$(compose ps -q | xargs docker inspect -f '{{.State.Health.Status}}' | grep -c '^healthy$' || true)
-    [ "$healthy" -eq 4 ] && break
+    [ "$healthy" -eq "$containers" ] && break
     sleep 1
   done
-  [ "$healthy" -eq 4 ] || { echo "only $healthy of 4 containers became healthy" >&2; exit 1; }
+  [ "$healthy" -eq "$containers" ] || { echo "only $healthy of $containers containers became healthy" >&2; exit 1; }
 
   E2E_PROJECT="$PROJECT" E2E_TLS="$mode" E2E_BASE_URL="http://127.0.0.1:${MARKETPLACE_PORT:-5000}" \
     "$PNPM" --filter @bookstore/system-tests exec jest -c jest.e2e.config.js $TESTS

@@ -3,7 +3,9 @@
 # a Docker engine, the Dockerfiles' Node base image and docker-compose. Where Docker Hub is out of
 # reach, a stand-in script builds a local image under the official tag: NODE_IMAGE_STAND_IN names
 # it (default: this workplace's ../shared/tools/stand-in-node-image.sh, which also starts dockerd);
-# docker-compose comes from Debian when apt is there.
+# docker-compose comes from Debian when apt is there. With --compose, also the Valkey image that
+# compose.yaml names (VALKEY_IMAGE_STAND_IN, default ../shared/tools/stand-in-valkey-image.sh,
+# builds it where it cannot be pulled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_IMAGE=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile.recommendations)
@@ -24,4 +26,16 @@ if [ "${1:-}" = --compose ] && ! command -v docker-compose >/dev/null; then
     exit 1
   fi
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+fi
+if [ "${1:-}" = --compose ]; then
+  VALKEY_IMAGE=$(sed -n 's/^ *image: *\(valkey\/valkey:[^ ]*\) *$/\1/p' compose.yaml)
+  VALKEY_STAND_IN=${VALKEY_IMAGE_STAND_IN:-"$(cd .. && pwd)/shared/tools/stand-in-valkey-image.sh"}
+  [ -n "$VALKEY_IMAGE" ] || { echo "compose.yaml names no valkey/valkey image" >&2; exit 1; }
+  if ! docker image inspect "$VALKEY_IMAGE" >/dev/null 2>&1 && ! docker pull -q "$VALKEY_IMAGE" >/dev/null 2>&1; then
+    [ -f "$VALKEY_STAND_IN" ] || {
+      echo "needs the image $VALKEY_IMAGE (docker pull failed; VALKEY_IMAGE_STAND_IN may name a script that builds it)" >&2
+      exit 1
+    }
+    bash "$VALKEY_STAND_IN" "$VALKEY_IMAGE"
+  fi
 fi

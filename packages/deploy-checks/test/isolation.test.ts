@@ -42,6 +42,10 @@ describe('k8s/ touches nothing but the bookstore', () => {
         'marketplace.yaml Service/marketplace spec.selector',
         'recommendations.yaml PodDisruptionBudget/recommendations spec.selector',
         'recommendations.yaml Deployment/recommendations spec.template.spec.topologySpreadConstraints[0].labelSelector',
+        'valkey.yaml StatefulSet/valkey spec.selector',
+        'valkey.yaml Service/valkey spec.selector',
+        'network-policies.yaml NetworkPolicy/valkey-from-recommendations spec.ingress[0].from[0].podSelector',
+        'managed-store/network-policy.yaml NetworkPolicy/recommendations-to-managed-store spec.podSelector',
       ]),
     );
   });

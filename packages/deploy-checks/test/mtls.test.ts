@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { find, K8S, loadManifests, validateFolder, type K8sObject } from './support/manifests';
+import { restrictedViolations } from './support/pod-security';
 
 const MTLS = join(K8S, 'mtls');
 
@@ -103,6 +104,8 @@ describe('k8s/mtls: cert-manager objects and the patches that turn mutual TLS on
       expect(env(recommendations).TLS_ALLOWED_CLIENTS.split(',')).toContain(certificate('marketplace-tls').commonName);
       expect(certificate('recommendations-tls').usages).toContain('server auth');
       expect(certificate('marketplace-tls').usages).toContain('client auth');
+      // Namespace bookstore enforces Pod Security "restricted": the patches must not break it.
+      for (const d of [recommendations, marketplace]) expect(restrictedViolations(d.spec.template.spec)).toEqual([]);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -2,6 +2,8 @@ import { find, loadManifests, matches, type K8sObject } from './support/manifest
 
 const objects = loadManifests();
 const deployments = objects.filter((o) => o.kind === 'Deployment');
+/** Everything that runs pods: the Deployments and Valkey's StatefulSet (valkey.test.ts). */
+const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
 const services = objects.filter((o) => o.kind === 'Service');
 const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
 const containerOf = (d: K8sObject) => d.spec.template.spec.containers[0];
@@ -55,7 +57,7 @@ describe('selectors, ports and probes', () => {
 
   it('points every Service at pods that exist, on ports those pods declare', () => {
     for (const s of services) {
-      const target = deployments.find((d) => matches(s.spec.selector, d.spec.template.metadata.labels));
+      const target = workloads.find((d) => matches(s.spec.selector, d.spec.template.metadata.labels));
       expect(target).toBeDefined();
       for (const port of s.spec.ports) {
         const declared = portsOf(target as K8sObject).some(

@@ -38,6 +38,8 @@ export function kubectlCommands(markdown: string): string[] {
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
   deploy: 'Deployment',
+  statefulset: 'StatefulSet',
+  sts: 'StatefulSet',
   svc: 'Service',
   service: 'Service',
   configmap: 'ConfigMap',
