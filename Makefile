@@ -14,10 +14,10 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: certs up-mtls down-mtls bench-mtls tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
+.PHONY: k8s-checksums certs up-mtls down-mtls bench-mtls tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 $(TOOLS_STAMP):
 	scripts/install-tools.sh $(TOOLS) $(NODE_VERSION) $(PNPM_VERSION)
@@ -113,6 +113,9 @@ certs: install ## Development CA, Recommendations server and Marketplace client 
 
 dev: build ## Both services in watch mode: src/ or views/ change → rebuild + restart; proto/ → make generate
 	node scripts/dev.js
+
+k8s-checksums: install ## After a ConfigMap change in k8s/: update each pod template's checksum/config annotation (so the pods roll)
+	node packages/deploy-checks/update-config-checksums.mjs
 
 clean: ## Remove build output and installed dependencies
 	rm -rf packages/*/dist packages/*/*.tsbuildinfo node_modules packages/*/node_modules $(TOOLS)
