@@ -5,11 +5,15 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { probeAnswers } from './probes';
+import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
 import { createTlsStatus } from './tls-status';
+
+/** Of the grace period, what closing the metrics server, tracing and the channel may take. */
+const FLUSH_MARGIN_MS = 500;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('marketplace', loadConfig);
@@ -24,8 +28,14 @@ async function main(): Promise<void> {
       createTlsStatus({ logger, target: config.recommendationsAddr }),
     ),
   });
+  const readerEvents = createReaderEvents({
+    capacity: config.readerEventsOutboxSize,
+    openStream: () => recommendations.openRecordEvents(),
+    logger,
+    registry: metrics.registry,
+  });
   let ready = true;
-  const app = await buildApp({ config, logger, recommendations, metrics, isReady: () => ready });
+  const app = await buildApp({ config, logger, recommendations, readerEvents, metrics, isReady: () => ready });
   await app.listen({ port: config.port, host: config.host });
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
@@ -55,8 +65,15 @@ async function main(): Promise<void> {
     message: 'shutting down: refusing new connections, finishing requests',
     forceAfterMs: config.shutdownGraceMs,
     stop: async () => {
+      const deadline = Date.now() + config.shutdownGraceMs;
       ready = false;
       await app.close();
+      // Pages are done, so no view comes after this. The events still in the outbox get the rest
+      // of the grace period (less a moment to close the rest) to be acknowledged.
+      const left = await readerEvents.flush(Math.max(0, deadline - Date.now() - FLUSH_MARGIN_MS));
+      readerEvents.close();
+      if (left > 0) logger.warn({ left }, 'reader events not acknowledged before the grace period ended: lost');
+      else logger.info('reader events flushed');
       await metricsServer.stop();
       await tracing?.shutdown();
       recommendations.close();
