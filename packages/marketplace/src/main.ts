@@ -5,15 +5,13 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { probeAnswers } from './probes';
+import { flushOnShutdown } from './reader-events/flush-on-shutdown';
 import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
 import { createTlsStatus } from './tls-status';
-
-/** Of the grace period, what closing the metrics server, tracing and the channel may take. */
-const FLUSH_MARGIN_MS = 500;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('marketplace', loadConfig);
@@ -68,12 +66,7 @@ async function main(): Promise<void> {
       const deadline = Date.now() + config.shutdownGraceMs;
       ready = false;
       await app.close();
-      // Pages are done, so no view comes after this. The events still in the outbox get the rest
-      // of the grace period (less a moment to close the rest) to be acknowledged.
-      const left = await readerEvents.flush(Math.max(0, deadline - Date.now() - FLUSH_MARGIN_MS));
-      readerEvents.close();
-      if (left > 0) logger.warn({ left }, 'reader events not acknowledged before the grace period ended: lost');
-      else logger.info('reader events flushed');
+      await flushOnShutdown({ readerEvents, logger, deadline });
       await metricsServer.stop();
       await tracing?.shutdown();
       recommendations.close();
