@@ -10,16 +10,19 @@ export interface BecauseGroup {
 /**
  * Splits an answer of Recommend into "Because you viewed «title»" groups (in the order their
  * first pick came, which is the server's order of preference) and the random picks, as
- * the homepage shows them.
+ * the homepage shows them. Not `personal` (the id was not the reader's own cookie): one list.
  */
-export function groupRecommendations(picks: readonly BookRecommendation[]): {
+export function groupRecommendations(
+  picks: readonly BookRecommendation[],
+  options: { personal: boolean },
+): {
   because: BecauseGroup[];
   others: { id: number; title: string }[];
 } {
   const because = new Map<number, BecauseGroup>();
   const others: { id: number; title: string }[] = [];
   for (const { id, title, becauseOfBookId, becauseOfTitle } of picks) {
-    if (becauseOfBookId === 0 || becauseOfTitle === '') {
+    if (!options.personal || becauseOfBookId === 0 || becauseOfTitle === '') {
       others.push({ id, title });
       continue;
     }

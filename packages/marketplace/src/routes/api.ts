@@ -111,8 +111,10 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     { schema: recommendationsSchema },
     async (request, reply) => {
       const { category, max } = request.query;
-      // The cookie's reader, or one not seen before (what was always sent without `?user`).
-      const userId = cookieUserId(request) ?? newUserId();
+      // The cookie's reader, or one not seen before (what was always sent without `?user`), whose
+      // picks never name a book: a random id may happen to be some reader's.
+      const reader = cookieUserId(request);
+      const userId = reader ?? newUserId();
       const outcome = await options.recommendations.recommend(
         { userId, category: categoryBySlug(category).value, maxResults: max },
         { requestId: request.id, log: request.log },
@@ -120,7 +122,7 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
       if (!outcome.available) return unavailable(reply);
       return {
         recommendations: outcome.value.map(({ id, title, becauseOfBookId, becauseOfTitle }) =>
-          becauseOfBookId === 0
+          becauseOfBookId === 0 || reader === undefined
             ? { id, title }
             : { id, title, becauseOf: { id: becauseOfBookId, title: becauseOfTitle } },
         ),

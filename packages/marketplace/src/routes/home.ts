@@ -4,7 +4,7 @@ import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import type { RecommendationsClient } from '../recommendations-client';
 import { groupRecommendations } from '../recommendation-groups';
-import { newUserId, resolveReader, USER_PARAMETER } from '../user-identity';
+import { cookieUserId, newUserId, resolveReader, USER_PARAMETER } from '../user-identity';
 
 const querystring = {
   type: 'object',
@@ -35,7 +35,9 @@ export const homeRoutes: FastifyPluginAsync<{
     const category = categoryBySlug(request.query.category);
     // `?user=<id>` is still accepted, but anyone can type any id and personal picks show what a
     // reader viewed: it is served the picks of a reader with no history (a new random id), as
-    // every reader was before picks were personal. Only the cookie's reader gets their own.
+    // every reader was before picks were personal. Only the cookie's reader gets their own; a
+    // random id that happened to be someone's would still show no "Because you viewed" title.
+    const returning = request.query.user === undefined && cookieUserId(request) !== undefined;
     const userId =
       request.query.user === undefined
         ? resolveReader(request, reply, { secureCookie: options.secureCookie })
@@ -48,7 +50,7 @@ export const homeRoutes: FastifyPluginAsync<{
     return reply.type('text/html; charset=utf-8').viewAsync('home.hbs', {
       ...pageContext({ current: category }),
       heading: `${category.label} books you may like`,
-      ...groupRecommendations(outcome.available ? outcome.value : []),
+      ...groupRecommendations(outcome.available ? outcome.value : [], { personal: returning }),
       unavailable: !outcome.available,
     });
   });

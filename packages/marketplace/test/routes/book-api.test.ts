@@ -62,3 +62,20 @@ describe('GET /api/v1/books/:id without Recommendations', () => {
     }
   });
 });
+
+describe('GET /api/v1/books/:id when Recommendations answers something else', () => {
+  it('is a generic 500 (UNIMPLEMENTED: a Recommendations without GetBook)', async () => {
+    const server = await startFakeRecommendations({
+      handlers: { getBook: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)) },
+    });
+    const t = await buildTestApp({ address: server.address });
+    try {
+      const response = await t.app.inject('/api/v1/books/101');
+      expect(response.statusCode).toBe(500);
+      expect(response.body).not.toContain('from the fake');
+    } finally {
+      await t.close();
+      await server.stop();
+    }
+  });
+});

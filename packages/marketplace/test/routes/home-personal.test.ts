@@ -1,3 +1,4 @@
+import { startFakeRecommendations } from '../support/fake-recommendations';
 import { html, withBookstore } from '../support/test-app';
 
 /** The homepage as a person reads it: its h2 sections and each list's titles. */
@@ -59,5 +60,41 @@ describe('the homepage for a reader with history', () => {
       { id: 102, title: 'The Mysterious Affair at Styles' },
       { id: 103, title: 'The Murders in the Rue Morgue' },
     ]);
+  });
+});
+
+describe('picks for an id that is not the reader’s own cookie', () => {
+  // A Recommendations that finds history for every id: as if a random id were some reader's.
+  const t = withBookstore(() =>
+    startFakeRecommendations({
+      handlers: {
+        recommend: (_call, callback) =>
+          callback(null, {
+            recommendations: [
+              {
+                id: 102,
+                title: 'The Mysterious Affair at Styles',
+                becauseOfBookId: 101,
+                becauseOfTitle: 'The Moonstone',
+              },
+            ],
+          }),
+      },
+    }),
+  );
+
+  it('never name the book they were picked for, on the homepage or in the API', async () => {
+    for (const request of [{ url: '/' }, { url: '/?user=8' }, { url: '/?user=8', cookies: { uid: '9' } }]) {
+      expect(outline((await t.app.inject(request)).body)).toEqual({
+        headings: [],
+        lists: [['The Mysterious Affair at Styles']],
+      });
+    }
+    expect((await t.app.inject('/api/v1/recommendations?user=8')).json()).toEqual({
+      recommendations: [{ id: 102, title: 'The Mysterious Affair at Styles' }],
+    });
+    // The reader's own cookie: named.
+    const own = outline((await t.app.inject({ url: '/', cookies: { uid: '9' } })).body);
+    expect(own.headings).toEqual(['Because you viewed «The Moonstone»']);
   });
 });
