@@ -94,13 +94,17 @@ export function createRecordEventsSender(options: {
     inFlight = [];
     outbox.resendAll();
     if (stopped) return;
+    const fields = { grpcCode: Status[status.code], details: status.details };
+    // Nothing was waiting: the server recycled an idle stream (its maximum connection age). Not a
+    // failure; the next event opens a new stream.
+    if (lost === 0 && outbox.unsentCount === 0) {
+      logger.debug(fields, 'idle RecordEvents stream ended');
+      return;
+    }
     failures += 1;
-    const fields = { grpcCode: Status[status.code], details: status.details, failures };
-    // One warning per outage, and none when the server merely recycled an idle stream (its
-    // maximum connection age): the retries behind a warning are debug.
-    if (failures === 1 && (lost > 0 || outbox.unsentCount > 0)) {
-      logger.warn(fields, 'RecordEvents stream ended; reconnecting with backoff');
-    } else logger.debug(fields, 'RecordEvents stream ended again');
+    // One warning per outage; the retries behind it are debug.
+    if (failures === 1) logger.warn({ ...fields, failures }, 'RecordEvents stream ended; reconnecting with backoff');
+    else logger.debug({ ...fields, failures }, 'RecordEvents stream ended again');
     const delay = backoffMs * (0.8 + 0.4 * random());
     backoffMs = Math.min(backoffMs * 2, tuning.maxBackoffMs);
     reconnectTimer = setTimeout(() => {

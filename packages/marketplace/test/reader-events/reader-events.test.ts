@@ -9,6 +9,14 @@ import type { LogLine } from '../support/test-app';
 /** Resolves after the event loop has run for `ms` (letting streams move), not an assertion on time. */
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves once `condition` holds, looking every 10 ms; rejects after 10 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error('condition not met within 10 s');
+    await settle(10);
+  }
+}
+
 describe('reader events over RecordEvents (the fake, real gRPC on loopback)', () => {
   let server: FakeRecommendations;
   let client: RecommendationsClient;
@@ -16,8 +24,8 @@ describe('reader events over RecordEvents (the fake, real gRPC on loopback)', ()
   let logs: LogLine[];
   let clock: number;
 
-  async function start(capacity = 100) {
-    server = await startFakeRecommendations();
+  async function start(capacity = 100, serverOptions?: Record<string, number>) {
+    server = await startFakeRecommendations({ serverOptions });
     client = createRecommendationsClient({ address: server.address, timeoutMs: 1000 });
     logs = [];
     clock = 1_000_000;
@@ -74,6 +82,17 @@ describe('reader events over RecordEvents (the fake, real gRPC on loopback)', ()
     // RecordEvents, would replay the stream itself, hiding the failure and buffering every message).
     expect(await metric('marketplace_reader_events_sent_total')).toBe(4);
     expect(logs.filter((l) => l.msg.startsWith('RecordEvents stream ended;'))).toHaveLength(1);
+  });
+
+  it('takes an idle stream recycled by the server (its maximum connection age) calmly', async () => {
+    await start(100, { 'grpc.max_connection_age_ms': 100, 'grpc.max_connection_age_grace_ms': 50 });
+    events.viewed(12, 101);
+    expect(await events.flush(10_000)).toBe(0);
+    await waitFor(() => logs.some((l) => l.msg === 'idle RecordEvents stream ended'));
+    events.viewed(12, 102);
+    expect(await events.flush(10_000)).toBe(0);
+    expect(server.events.stored.map((e) => e.bookId)).toEqual([101, 102]);
+    expect(logs.filter((l) => l.level >= 40)).toEqual([]);
   });
 
   it('drops the oldest events when full, counts each, and logs at most once a minute', async () => {
