@@ -116,7 +116,15 @@ export function createRecordEventsSender(options: {
 
   function pump() {
     if (stopped || reconnectTimer !== undefined || outbox.unsentCount === 0) return;
-    if (stream === undefined) open();
+    if (stream === undefined) {
+      // grpc-js throws only when the channel is closed: a shutdown order bug, not worth a crash.
+      try {
+        open();
+      } catch (error) {
+        logger.warn({ err: error }, 'could not open a RecordEvents stream');
+        return;
+      }
+    }
     const current = stream as ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
     while (writable && inFlight.length < tuning.maxInFlightBatches && outbox.unsentCount > 0) {
       const batch = outbox.takeUnsent(MAX_BATCH);

@@ -95,6 +95,14 @@ describe('reader events over RecordEvents (the fake, real gRPC on loopback)', ()
     expect(logs.filter((l) => l.level >= 40)).toEqual([]);
   });
 
+  it('keeps the events, and the process, when the channel is already closed', async () => {
+    await start();
+    client.close();
+    events.viewed(13, 101);
+    await waitFor(() => logs.some((l) => l.msg === 'could not open a RecordEvents stream'));
+    expect(await events.flush(0)).toBe(1);
+  });
+
   it('drops the oldest events when full, counts each, and logs at most once a minute', async () => {
     await start(3);
     // In one turn of the event loop: nothing has been sent yet.
