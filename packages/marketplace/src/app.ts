@@ -11,9 +11,12 @@ import { registerErrorHandling } from './error-handling';
 import { accessLog } from './observability/access-log';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { type MarketplaceMetrics, pageRecorder } from './observability/marketplace-metrics';
+import type { ReaderEvents } from './reader-events/reader-events';
 import type { RecommendationsClient } from './recommendations-client';
 import { requestIdFrom, requestIdHeader } from './request-id';
 import { apiRoutes } from './routes/api';
+import { bookApiRoutes } from './routes/book-api';
+import { bookPageRoutes } from './routes/book-page';
 import { booksRoutes } from './routes/books';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
@@ -28,6 +31,8 @@ export interface AppOptions {
   config: MarketplaceConfig;
   logger: Logger;
   recommendations: RecommendationsClient;
+  /** Where book page views go (reader-events/); never waited for. */
+  readerEvents: Pick<ReaderEvents, 'viewed'>;
   /** Where HTTP request metrics go; none in tests that do not look at them. */
   metrics?: MarketplaceMetrics;
   /** Readiness as seen by `/readyz`; main turns it off when shutdown begins. */
@@ -78,6 +83,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recordPage,
   });
   await app.register(booksRoutes, { recommendations: options.recommendations, recordPage });
+  await app.register(bookPageRoutes, {
+    recommendations: options.recommendations,
+    readerEvents: options.readerEvents,
+    secureCookie: config.cookieSecure,
+    recordPage,
+  });
   await app.register(apiRoutes, { recommendations: options.recommendations });
+  await app.register(bookApiRoutes, { recommendations: options.recommendations });
   return app;
 }

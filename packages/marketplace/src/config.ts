@@ -36,6 +36,12 @@ export interface MarketplaceConfig {
   readonly http: HttpLimits;
   /** TLS (and mutual TLS) to Recommendations; undefined = plaintext. */
   readonly recommendationsTls: RecommendationsTlsConfig | undefined;
+  /**
+   * Reader events held while Recommendations has not acknowledged them (reader-events/); when
+   * full the oldest is dropped. 10,000 events are about 2 MB and, at a few hundred views a
+   * second, cover a minute of Recommendations being away.
+   */
+  readonly readerEventsOutboxSize: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -69,6 +75,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     http: readHttpLimits(read),
     recommendationsTls: readRecommendationsTls(read),
+    readerEventsOutboxSize: read.integer('READER_EVENTS_OUTBOX_SIZE', 10_000, { min: 1, max: 1_000_000 }),
   };
   read.finish();
   return Object.freeze(config);

@@ -5,6 +5,8 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { probeAnswers } from './probes';
+import { flushOnShutdown } from './reader-events/flush-on-shutdown';
+import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
@@ -24,8 +26,14 @@ async function main(): Promise<void> {
       createTlsStatus({ logger, target: config.recommendationsAddr }),
     ),
   });
+  const readerEvents = createReaderEvents({
+    capacity: config.readerEventsOutboxSize,
+    openStream: () => recommendations.openRecordEvents(),
+    logger,
+    registry: metrics.registry,
+  });
   let ready = true;
-  const app = await buildApp({ config, logger, recommendations, metrics, isReady: () => ready });
+  const app = await buildApp({ config, logger, recommendations, readerEvents, metrics, isReady: () => ready });
   await app.listen({ port: config.port, host: config.host });
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
@@ -55,8 +63,10 @@ async function main(): Promise<void> {
     message: 'shutting down: refusing new connections, finishing requests',
     forceAfterMs: config.shutdownGraceMs,
     stop: async () => {
+      const deadline = Date.now() + config.shutdownGraceMs;
       ready = false;
       await app.close();
+      await flushOnShutdown({ readerEvents, logger, deadline });
       await metricsServer.stop();
       await tracing?.shutdown();
       recommendations.close();

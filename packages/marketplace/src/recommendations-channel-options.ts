@@ -18,6 +18,11 @@ const SERVICE_CONFIG = {
         retryableStatusCodes: ['UNAVAILABLE'],
       },
     },
+    // The one stream of reader events lives for hours: a retry policy would make grpc-js buffer
+    // every message written to it (to replay on a new attempt) until the call commits. The
+    // reader-events sender reconnects and resends from its own bounded outbox instead. A name with
+    // a method outranks the service-wide entry above, whatever the order.
+    { name: [{ service: RECOMMENDATION_SERVICE_NAME, method: 'RecordEvents' }] },
   ],
   retryThrottling: { maxTokens: 10, tokenRatio: 0.1 },
 };

@@ -5,66 +5,37 @@ import {
   ListBooksRequest,
   type ListBooksResponse,
   RecommendationServiceClient,
+  type RecordEventsRequest,
+  type RecordEventsResponse,
 } from '@bookstore/contracts';
-import { credentials, type Interceptor, Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
+import {
+  type ClientDuplexStream,
+  credentials,
+  type Interceptor,
+  Metadata,
+  type ServiceError,
+  status as Status,
+} from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
-import type { Logger } from 'pino';
 import { CHANNEL_OPTIONS } from './recommendations-channel-options';
 import type { ChannelSecurity } from './recommendations-credentials';
+import { type CallContext, failed, settleFailure } from './recommendations-failures';
 
-/**
- * The failure policy, decided here once. These codes say Recommendations cannot answer *now*:
- * pages render without what it would have given and the API answers 503 with Retry-After.
- *
- * - UNAVAILABLE: nothing listening, a connection or TLS handshake that failed, a server draining.
- * - DEADLINE_EXCEEDED: no answer within RECOMMENDATIONS_TIMEOUT_MS.
- * - RESOURCE_EXHAUSTED: the server is at one of its limits (concurrent streams, connections).
- * - CANCELLED: the server reset the call, as a replica's forced shutdown does to calls in flight.
- * - any code on a call ended by an HTTP/2 stream reset rather than a gRPC status: grpc-js reports
- *   a reset with INTERNAL_ERROR (a session torn down mid-call) as INTERNAL "Received RST_STREAM
- *   with code 2": the connection broke the call, the server did not answer it (isStreamReset).
- *
- * Every other code (INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED, INTERNAL, UNKNOWN,
- * PERMISSION_DENIED, ...) means the two sides disagree or one has a bug: retrying later would
- * not help, so it is thrown as a RecommendationsCallError, a 5xx logged at error with its stack.
- */
-export const UNAVAILABLE_CODES: ReadonlySet<Status> = new Set([
-  Status.UNAVAILABLE,
-  Status.DEADLINE_EXCEEDED,
-  Status.RESOURCE_EXHAUSTED,
-  Status.CANCELLED,
-]);
-
-/** grpc-js' wording for a call that ended by a stream reset, with no status from the server. */
-const STREAM_RESET = /^Received RST_STREAM with code [1-9]/;
-
-/** True when the failure is unavailable under the policy above (logged at warn, page degraded). */
-export function isUnavailable(error: Pick<ServiceError, 'code' | 'details'>): boolean {
-  return UNAVAILABLE_CODES.has(error.code) || STREAM_RESET.test(error.details);
-}
-
-/** A failed call that is not unavailable (see isUnavailable): a programming or deployment error. */
-export class RecommendationsCallError extends Error {
-  readonly statusCode = 500;
-
-  constructor(
-    readonly code: Status,
-    details: string,
-  ) {
-    super(`recommendations call failed: ${Status[code] ?? code}: ${details}`);
-    this.name = 'RecommendationsCallError';
-  }
-}
+// The failure policy lives in its own module; these names were always imported from here.
+export {
+  type CallContext,
+  isUnavailable,
+  RecommendationsCallError,
+  UNAVAILABLE_CODES,
+} from './recommendations-failures';
 
 /** What a call came to, for a route to render: the answer, or Recommendations is unavailable. */
 export type CallOutcome<T> = { readonly available: true; readonly value: T } | { readonly available: false };
 
-/** The request a call is made for. */
-export interface CallContext {
-  /** Sent on as `x-request-id` metadata. */
-  readonly requestId?: string;
-  /** The request's logger: an unavailable answer is logged on it at warn, with the request id. */
-  readonly log?: Pick<Logger, 'warn'>;
+/** What GetBook answers. */
+export interface BookDetails {
+  readonly book: Book;
+  readonly alsoViewed: BookRecommendation[];
 }
 
 /** Which books ListBooks streams: ListBooksRequest's fields (docs in the proto); unset means all. */
@@ -82,28 +53,14 @@ export interface RecommendationsClient {
   ): Promise<CallOutcome<BookRecommendation[]>>;
   /** A window of the catalog (or of one category), read from the ListBooks stream; see BookWindow. */
   listBooks(window?: BookWindow, context?: CallContext): Promise<CallOutcome<Book[]>>;
+  /** One book and what its readers also viewed; `undefined` when the catalog has no such id. */
+  getBook(bookId: number, context?: CallContext): Promise<CallOutcome<BookDetails | undefined>>;
+  /**
+   * Opens a RecordEvents stream, with no deadline: it lives as long as the process (the
+   * reader-events sender owns it, and reopens it after a failure).
+   */
+  openRecordEvents(): ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
   close(): void;
-}
-
-/** Applies the failure policy to a failed call: unavailable (logged at warn), or the error to throw. */
-function failed(
-  method: string,
-  error: ServiceError,
-  context: CallContext | undefined,
-): { available: false } | RecommendationsCallError {
-  if (!isUnavailable(error)) return new RecommendationsCallError(error.code, error.details);
-  context?.log?.warn({ grpcCode: Status[error.code], method }, 'Recommendations unavailable; answered without it');
-  return { available: false };
-}
-
-/** Settles a call's promise with the policy's answer for a failure. */
-function settleFailure<T>(
-  outcome: { available: false } | RecommendationsCallError,
-  resolve: (value: { available: false } | T) => void,
-  reject: (error: Error) => void,
-): void {
-  if (outcome instanceof RecommendationsCallError) reject(outcome);
-  else resolve(outcome);
 }
 
 /**
@@ -168,6 +125,25 @@ export function createRecommendationsClient(options: {
           resolve({ available: true, value: books });
         });
       }),
+    getBook: (bookId, context) =>
+      new Promise((resolve, reject) => {
+        client.getBook({ bookId }, metadataFor(context?.requestId), callOptions(), (error, response) => {
+          if (!error) {
+            succeeded();
+            const { book, alsoViewed } = response;
+            resolve({ available: true, value: book === undefined ? undefined : { book, alsoViewed } });
+            return;
+          }
+          // An answer, not a failure: the page says so with a 404.
+          if (error.code === Status.NOT_FOUND) {
+            succeeded();
+            resolve({ available: true, value: undefined });
+            return;
+          }
+          settleFailure(failed('GetBook', error, context), resolve, reject);
+        });
+      }),
+    openRecordEvents: () => client.recordEvents(),
     close: () => client.close(),
   };
 }

@@ -27,18 +27,22 @@ export function userCookieFrom(header: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The reader the `uid` cookie names, when it holds a valid id. */
+export function cookieUserId(request: FastifyRequest): number | undefined {
+  return parseUserId(userCookieFrom(request.headers.cookie));
+}
+
 /**
- * The user a page is for: `?user=<id>` when given, else the `uid` cookie, else a new random id
- * stored in that cookie (HttpOnly, SameSite=Lax, a year) so the next visit is the same user.
+ * The reader a page is for: the `uid` cookie, else a new random id stored in that cookie
+ * (HttpOnly, SameSite=Lax, a year) so the next visit is the same reader. Only this identity
+ * records views and gets personal picks: a `?user=<id>` anyone can type is never one.
  */
-export function resolveUserId(
+export function resolveReader(
   request: FastifyRequest,
   reply: FastifyReply,
   options: { secureCookie: boolean },
 ): number {
-  const fromQuery = (request.query as { user?: number }).user;
-  if (fromQuery !== undefined) return fromQuery;
-  const fromCookie = parseUserId(userCookieFrom(request.headers.cookie));
+  const fromCookie = cookieUserId(request);
   if (fromCookie !== undefined) return fromCookie;
   const id = newUserId();
   const attributes = [`${USER_COOKIE}=${id}`, 'Path=/', `Max-Age=${ONE_YEAR_S}`, 'HttpOnly', 'SameSite=Lax'];

@@ -13,6 +13,7 @@ describe('draining', () => {
       config: loadConfig({}),
       logger: pino({ level: 'silent' }),
       recommendations,
+      readerEvents: { viewed: () => undefined },
       isReady: () => ready,
     });
     try {

@@ -14,8 +14,13 @@ describe('server errors', () => {
           throw new Error('database password is hunter2');
         },
         listBooks: async () => ({ available: true, value: [] }),
+        getBook: async () => ({ available: false }),
+        openRecordEvents: () => {
+          throw new Error('not used');
+        },
         close: () => undefined,
       },
+      readerEvents: { viewed: () => undefined },
     });
     try {
       const response = await app.inject('/');

@@ -22,6 +22,7 @@ describe('marketplace metrics', () => {
       config: loadConfig({}),
       logger: pino({ level: 'silent' }),
       recommendations,
+      readerEvents: { viewed: () => undefined },
       metrics,
     });
     try {
@@ -68,7 +69,13 @@ describe('marketplace metrics', () => {
     const server = await startFakeRecommendations();
     const metrics = createMarketplaceMetrics();
     const recommendations = createRecommendationsClient({ address: server.address, timeoutMs: 1000 });
-    const app = await buildApp({ config: loadConfig({}), logger: pino({ level: 'silent' }), recommendations, metrics });
+    const app = await buildApp({
+      config: loadConfig({}),
+      logger: pino({ level: 'silent' }),
+      recommendations,
+      readerEvents: { viewed: () => undefined },
+      metrics,
+    });
     try {
       const before = await metrics.registry.metrics();
       expect(sampleValue(before, 'marketplace_pages_rendered_total', { page: 'home', outcome: 'degraded' })).toBe(0);

@@ -56,7 +56,7 @@ export function createMarketplaceMetrics(): MarketplaceMetrics {
 function pagesRenderedCounter(registry: Registry): Counter<'page' | 'outcome'> {
   const counter = new Counter({
     name: 'marketplace_pages_rendered_total',
-    help: 'Pages rendered, by page (home, books) and outcome (complete, or degraded: Recommendations failed).',
+    help: 'Pages rendered, by page (home, books, book) and outcome (complete, or degraded: Recommendations failed).',
     labelNames: ['page', 'outcome'],
     registers: [registry],
   });
@@ -65,7 +65,7 @@ function pagesRenderedCounter(registry: Registry): Counter<'page' | 'outcome'> {
 }
 
 /** The pages that call Recommendations and degrade without it. */
-export const PAGES = ['home', 'books'] as const;
+export const PAGES = ['home', 'books', 'book'] as const;
 export type PageName = (typeof PAGES)[number];
 
 /** What a route calls once it knows whether its page is whole. */

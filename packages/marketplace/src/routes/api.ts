@@ -1,27 +1,26 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPage } from '../book-pages';
 import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
-import { newUserId, USER_PARAMETER } from '../user-identity';
+import { errorBody, unavailable } from './api-answers';
+import { cookieUserId, newUserId, USER_PARAMETER } from '../user-identity';
 
-/** Seconds a client should wait before retrying when Recommendations is unavailable. */
-export const RETRY_AFTER_S = 5;
-
-const errorBody = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message'],
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+// Imported from here by older code and tests.
+export { RETRY_AFTER_S } from './api-answers';
 
 const recommendationsSchema = {
   tags: ['books'],
-  summary: 'Random books of one category',
+  summary: 'Books of one category you may like',
+  description:
+    'Random picks; for the reader of the `uid` cookie (the pages set it), personal picks, each with ' +
+    'the book it is `becauseOf`, once they have viewed books. `user` is accepted for compatibility ' +
+    'but never personalises: anyone can type any id, and personal picks show what a reader viewed.',
   querystring: {
     type: 'object',
     properties: {
       category: CATEGORY_PARAMETER,
       max: { type: 'integer', minimum: 1, maximum: 50, default: 3 },
-      // Without it, the call is for a user not seen before, as on a first visit to the pages.
+      // Accepted as before; the call is for a user not seen before whatever it says (see above).
       user: USER_PARAMETER,
     },
     additionalProperties: false,
@@ -36,7 +35,16 @@ const recommendationsSchema = {
           items: {
             type: 'object',
             required: ['id', 'title'],
-            properties: { id: { type: 'integer' }, title: { type: 'string' } },
+            properties: {
+              id: { type: 'integer' },
+              title: { type: 'string' },
+              becauseOf: {
+                type: 'object',
+                description: 'Only on a personal pick: the book the reader viewed that it was picked for',
+                required: ['id', 'title'],
+                properties: { id: { type: 'integer' }, title: { type: 'string' } },
+              },
+            },
           },
         },
       },
@@ -93,14 +101,6 @@ const booksSchema = {
   },
 } as const;
 
-/** 503 with Retry-After: Recommendations is unavailable (the client has logged why). */
-function unavailable(reply: FastifyReply) {
-  return reply
-    .code(503)
-    .header('retry-after', String(RETRY_AFTER_S))
-    .send({ statusCode: 503, error: 'Service Unavailable', message: 'Recommendations are unavailable; retry later.' });
-}
-
 /**
  * The JSON API under `/api/v1`. Unlike the pages it does not degrade: when Recommendations fails
  * it answers 503 with Retry-After, because an API client wants an explicit failure.
@@ -110,13 +110,23 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     '/api/v1/recommendations',
     { schema: recommendationsSchema },
     async (request, reply) => {
-      const { category, max, user } = request.query;
+      const { category, max } = request.query;
+      // The cookie's reader, or one not seen before (what was always sent without `?user`), whose
+      // picks never name a book: a random id may happen to be some reader's.
+      const reader = cookieUserId(request);
+      const userId = reader ?? newUserId();
       const outcome = await options.recommendations.recommend(
-        { userId: user ?? newUserId(), category: categoryBySlug(category).value, maxResults: max },
+        { userId, category: categoryBySlug(category).value, maxResults: max },
         { requestId: request.id, log: request.log },
       );
       if (!outcome.available) return unavailable(reply);
-      return { recommendations: outcome.value.map(({ id, title }) => ({ id, title })) };
+      return {
+        recommendations: outcome.value.map(({ id, title, becauseOfBookId, becauseOfTitle }) =>
+          becauseOfBookId === 0 || reader === undefined
+            ? { id, title }
+            : { id, title, becauseOf: { id: becauseOfBookId, title: becauseOfTitle } },
+        ),
+      };
     },
   );
 

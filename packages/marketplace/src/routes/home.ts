@@ -3,7 +3,8 @@ import { CATEGORY_PARAMETER, categoryBySlug } from '../categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import type { RecommendationsClient } from '../recommendations-client';
-import { resolveUserId, USER_PARAMETER } from '../user-identity';
+import { groupRecommendations } from '../recommendation-groups';
+import { cookieUserId, newUserId, resolveReader, USER_PARAMETER } from '../user-identity';
 
 const querystring = {
   type: 'object',
@@ -20,7 +21,11 @@ interface HomeQuery {
 /** How many books the homepage shows, as in the tutorial. */
 export const HOMEPAGE_BOOKS = 3;
 
-/** `GET /`: recommendations for one category; without them when Recommendations is unavailable. */
+/**
+ * `GET /`: recommendations for one category, personal ("Because you viewed «title»") for the
+ * reader of the `uid` cookie once they have viewed books; without them when Recommendations is
+ * unavailable.
+ */
 export const homeRoutes: FastifyPluginAsync<{
   recommendations: RecommendationsClient;
   secureCookie: boolean;
@@ -28,7 +33,15 @@ export const homeRoutes: FastifyPluginAsync<{
 }> = async (app, options) => {
   app.get<{ Querystring: HomeQuery }>('/', { schema: { querystring } }, async (request, reply) => {
     const category = categoryBySlug(request.query.category);
-    const userId = resolveUserId(request, reply, { secureCookie: options.secureCookie });
+    // `?user=<id>` is still accepted, but anyone can type any id and personal picks show what a
+    // reader viewed: it is served the picks of a reader with no history (a new random id), as
+    // every reader was before picks were personal. Only the cookie's reader gets their own; a
+    // random id that happened to be someone's would still show no "Because you viewed" title.
+    const returning = request.query.user === undefined && cookieUserId(request) !== undefined;
+    const userId =
+      request.query.user === undefined
+        ? resolveReader(request, reply, { secureCookie: options.secureCookie })
+        : newUserId();
     const outcome = await options.recommendations.recommend(
       { userId, category: category.value, maxResults: HOMEPAGE_BOOKS },
       { requestId: request.id, log: request.log },
@@ -37,7 +50,7 @@ export const homeRoutes: FastifyPluginAsync<{
     return reply.type('text/html; charset=utf-8').viewAsync('home.hbs', {
       ...pageContext({ current: category }),
       heading: `${category.label} books you may like`,
-      books: outcome.available ? outcome.value : [],
+      ...groupRecommendations(outcome.available ? outcome.value : [], { personal: returning }),
       unavailable: !outcome.available,
     });
   });

@@ -52,6 +52,21 @@ describe('bad input to the Marketplace', () => {
     );
   });
 
+  it('answers any book id, on the page and in the API, with 2xx-4xx, never 5xx', async () => {
+    const id = fc.oneof(
+      fc.string(),
+      fc.integer().map(String),
+      fc.constantFrom('0', '-0', '1e3', '0x10', '2147483647', '2147483648', '1.0', ' 1', '%00', '101'),
+    );
+    await fc.assert(
+      fc.asyncProperty(id, fc.constantFrom('/books/', '/api/v1/books/'), async (value, prefix) => {
+        const response = await t.app.inject({ url: `${prefix}${encodeURIComponent(value)}`, cookies: { uid: '5' } });
+        return noServerError(response.statusCode);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('answers oversized URLs with 414 and oversized headers with 431, over a real socket', async () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = t.app.server.address() as AddressInfo;

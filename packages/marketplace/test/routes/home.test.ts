@@ -60,9 +60,9 @@ describe('GET /', () => {
     expect(html(response.body).querySelector('main')?.text).toContain(message);
   });
 
-  it('asks Recommendations for 3 books of the category for ?user, with the request id', async () => {
+  it('asks Recommendations for 3 books of the category for the uid cookie, with the request id', async () => {
     t.server.calls.length = 0;
-    await t.app.inject({ url: '/?category=self-help&user=42', headers: { 'x-request-id': 'home-1' } });
+    await t.app.inject({ url: '/?category=self-help', cookies: { uid: '42' }, headers: { 'x-request-id': 'home-1' } });
     expect(t.server.calls.map((c) => [c.method, recommendRequest(c), c.requestId])).toEqual([
       ['Recommend', { userId: 42, category: BookCategory.BOOK_CATEGORY_SELF_HELP, maxResults: 3 }, 'home-1'],
     ]);

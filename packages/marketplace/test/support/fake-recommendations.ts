@@ -7,6 +7,7 @@ import {
 } from '@bookstore/contracts';
 import { type ChannelOptions, Server, ServerCredentials, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { type FakeEventLog, readerEventHandlers } from './fake-reader-events';
 
 const {
   BOOK_CATEGORY_MYSTERY: MYSTERY,
@@ -46,6 +47,8 @@ export interface FakeRecommendations {
   readonly port: number;
   /** Every call received, in order. */
   readonly calls: FakeCall[];
+  /** The reader events RecordEvents stored, and a say in how it answers. */
+  readonly events: FakeEventLog;
   /**
    * Resolves once `count` calls matching `matches` have arrived (counting those already here);
    * rejects after `timeoutMs` (default 10 s) so a test that waits in vain still cleans up.
@@ -73,23 +76,23 @@ export function statusError(code: Status, details = `${Status[code]} from the fa
 
 /**
  * The contract as the proto documents it, answered from a fixed catalog: Recommend gives the
- * first `max_results` (0: 3) books of the category in catalog order, so tests know what to expect.
+ * first `max_results` (0: 3) books of the category in catalog order, so tests know what to expect;
+ * for a reader with recorded views, co-viewed books first (fake-reader-events.ts).
  */
-function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
-  return {
+function contractHandlers(books: readonly Book[], readerEvents: ReturnType<typeof readerEventHandlers>) {
+  const handlers: RecommendationServiceServer = {
     recommend: (call, callback) => {
       const { userId, category, maxResults } = call.request;
       const wrong = [
-        userId < 1 ? `user_id must be >= 1 (got ${userId})` : '',
+        // 0 is an anonymous reader.
+        userId < 0 ? `user_id must be >= 0 (got ${userId})` : '',
         maxResults < 0 ? `max_results must be >= 0 (got ${maxResults})` : '',
         category === BookCategory.BOOK_CATEGORY_UNSPECIFIED ? 'category is required' : '',
       ].filter(Boolean);
       if (wrong.length > 0) return callback(statusError(Status.INVALID_ARGUMENT, wrong.join('; ')));
       const inCategory = books.filter((b) => b.category === category);
       if (inCategory.length === 0) return callback(statusError(Status.NOT_FOUND, `no books in category ${category}`));
-      const recommendations = inCategory
-        .slice(0, maxResults === 0 ? 3 : maxResults)
-        .map(({ id, title }) => ({ id, title, becauseOfBookId: 0, becauseOfTitle: '' }));
+      const recommendations = readerEvents.personalPicks(userId, inCategory, maxResults === 0 ? 3 : maxResults);
       callback(null, { recommendations });
     },
     // The paging fields as the proto documents them (the fake's catalog is in id order; it does
@@ -106,10 +109,10 @@ function contractHandlers(books: readonly Book[]): RecommendationServiceServer {
       for (const book of answered) call.write({ book });
       call.end();
     },
-    getBook: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)),
-    recordEvents: (call) => call.emit('error', statusError(Status.UNIMPLEMENTED)),
+    ...readerEvents.handlers,
     importEvents: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)),
   };
+  return handlers;
 }
 
 function callerOf(call: { getAuthContext(): { sslPeerCertificate?: { subject?: { CN?: string | string[] } } } }) {
@@ -121,7 +124,9 @@ function callerOf(call: { getAuthContext(): { sslPeerCertificate?: { subject?: {
 export async function startFakeRecommendations(options: FakeOptions = {}): Promise<FakeRecommendations> {
   const calls: FakeCall[] = [];
   const waiters = new Set<() => void>();
-  const handlers = { ...contractHandlers(options.books ?? FAKE_BOOKS), ...options.handlers };
+  const books = options.books ?? FAKE_BOOKS;
+  const readerEvents = readerEventHandlers(books);
+  const handlers = { ...contractHandlers(books, readerEvents), ...options.handlers };
   const record = (
     method: FakeCall['method'],
     call: Parameters<typeof callerOf>[0] & {
@@ -171,6 +176,7 @@ export async function startFakeRecommendations(options: FakeOptions = {}): Promi
     address: `127.0.0.1:${port}`,
     port,
     calls,
+    events: readerEvents.log,
     waitForCalls: (matches, count = 1, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

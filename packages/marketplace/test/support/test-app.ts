@@ -3,6 +3,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { createReaderEvents, type ReaderEvents } from '../../src/reader-events/reader-events';
 import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
 import { createChannelSecurity } from '../../src/recommendations-credentials';
 import { createTlsStatus } from '../../src/tls-status';
@@ -13,6 +14,8 @@ export type LogLine = Record<string, unknown> & { msg: string; level: number };
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly logs: LogLine[];
+  /** The app's reader-events pipeline (views go to the server's RecordEvents). */
+  readonly readerEvents: ReaderEvents;
   close(): Promise<void>;
 }
 
@@ -35,12 +38,19 @@ export async function buildTestApp(options: {
     // As main wires it: RECOMMENDATIONS_TLS_* in `env` turn TLS on.
     security: createChannelSecurity(config.recommendationsTls, createTlsStatus({ logger, target: options.address })),
   });
-  const app = await buildApp({ config, logger, recommendations, random: options.random });
+  const readerEvents = createReaderEvents({
+    capacity: config.readerEventsOutboxSize,
+    openStream: () => recommendations.openRecordEvents(),
+    logger,
+  });
+  const app = await buildApp({ config, logger, recommendations, readerEvents, random: options.random });
   return {
     app,
     logs,
+    readerEvents,
     close: async () => {
       await app.close();
+      readerEvents.close();
       recommendations.close();
     },
   };
@@ -60,13 +70,19 @@ export function withBookstore(start: () => Promise<FakeRecommendations> = () => 
   app: FastifyInstance;
   logs: LogLine[];
   server: FakeRecommendations;
+  readerEvents: ReaderEvents;
 } {
-  const context = {} as { app: FastifyInstance; logs: LogLine[]; server: FakeRecommendations };
+  const context = {} as {
+    app: FastifyInstance;
+    logs: LogLine[];
+    server: FakeRecommendations;
+    readerEvents: ReaderEvents;
+  };
   let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     const server = await start();
     const t = await buildTestApp({ address: server.address });
-    Object.assign(context, { app: t.app, logs: t.logs, server });
+    Object.assign(context, { app: t.app, logs: t.logs, server, readerEvents: t.readerEvents });
     stop = async () => {
       await t.close();
       await server.stop();
