@@ -5,3 +5,5 @@ export type { HealthClient } from './health-client';
 export { freePort } from './ports';
 export { rssMb } from './process-memory';
 export { fetchMetricsText, sampleValue } from './prometheus-text';
+export { startRedis } from './redis-server';
+export type { RedisServer } from './redis-server';

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import { createEmbeddedStore } from './embedded-store';
+import type { EventStore, ReadModelLimits } from './event-store';
+import { createRedisStore } from './redis-store';
+
+export interface CreateEventStoreOptions {
+  /** `STORE_URL`: unset for the embedded store, `redis://…` or `rediss://…` for Valkey/Redis. */
+  readonly url: string | undefined;
+  readonly limits?: ReadModelLimits;
+  readonly logger: Logger;
+}
+
+/**
+ * The store `STORE_URL` names: embedded (this process's memory) when unset, Valkey/Redis for a
+ * `redis://` or `rediss://` URL; anything else throws. The error names only the scheme: a URL
+ * may carry a password.
+ */
+export function createEventStore({ url, limits, logger }: CreateEventStoreOptions): EventStore {
+  if (url === undefined) return createEmbeddedStore({ limits });
+  if (/^rediss?:\/\//i.test(url)) {
+    return createRedisStore({ url, limits, logger: logger.child({ component: 'event-store' }) });
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  throw new Error(
+    `the event store URL must start with redis:// or rediss:// (got ${scheme === undefined ? 'no scheme' : `${scheme}:`}); leave it unset for the embedded store`,
+  );
+}
