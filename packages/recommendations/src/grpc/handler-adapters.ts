@@ -104,6 +104,7 @@ export function createHandlerAdapters(logger: Logger) {
         if (!call.write(response)) await once(call, 'drain', { signal: context.signal }).catch(() => undefined);
       };
       call.on('data', (request: Req) => {
+        if (call.cancelled) return;
         call.pause();
         answer(request).then(
           () => {

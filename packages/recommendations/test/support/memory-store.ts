@@ -9,6 +9,8 @@ export interface MemoryStore extends EventStore {
   readonly log: StoredEvent[];
   /** Calls of append so far. */
   appendCalls: number;
+  /** While set, append waits for it before doing anything (a slow store under the test's control). */
+  appendGate: Promise<void> | undefined;
 }
 
 /**
@@ -52,8 +54,10 @@ export function createMemoryStore(): MemoryStore {
     mode: 'ok',
     log: [],
     appendCalls: 0,
-    append(events) {
+    appendGate: undefined,
+    async append(events) {
       store.appendCalls += 1;
+      await store.appendGate;
       return guard((): AppendResult => {
         const appended: string[] = [];
         const duplicates: string[] = [];
