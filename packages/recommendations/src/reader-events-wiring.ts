@@ -21,6 +21,8 @@ export function wireReaderEvents(options: {
   recommender: Recommender;
   readerEvents?: { catalog: Catalog; store: EventStore };
   metrics: ServerMetrics;
+  /** Aborted at shutdown (RecordEvents streams end between batches). */
+  draining: AbortSignal;
 }): { recommender: Recommender; readerEvents: ReaderEventServices | undefined } {
   const { config, metrics } = options;
   if (options.readerEvents === undefined) return { recommender: options.recommender, readerEvents: undefined };
@@ -49,6 +51,7 @@ export function wireReaderEvents(options: {
         onStoreFailure: failures.forOperation('record_events', { degraded: false }),
       }),
       maxRecordEventsStreams: config.maxRecordEventsStreams,
+      draining: options.draining,
     },
   };
 }

@@ -29,7 +29,8 @@ export interface RecommendationServer {
   /** Binds every port, then reports ready. */
   start(): Promise<BoundPorts>;
   /**
-   * Readiness NOT_SERVING, stop accepting, let in-flight calls and streams finish for
+   * Readiness NOT_SERVING, stop accepting, end RecordEvents streams between batches
+   * (UNAVAILABLE: their senders reconnect elsewhere), let in-flight calls and streams finish for
    * `config.shutdownGraceMs`, then cancel the rest. Safe to call more than once.
    */
   stop(): Promise<void>;
@@ -103,7 +104,8 @@ export function createRecommendationServer(options: {
     interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
   });
   const observed = observedServer(server, { observer, identifyCallers, logger });
-  const { recommender, readerEvents } = wireReaderEvents({ ...options, metrics });
+  const draining = new AbortController();
+  const { recommender, readerEvents } = wireReaderEvents({ ...options, metrics, draining: draining.signal });
   observed.addService(
     recommendationServiceDefinition,
     createRecommendationService({
@@ -160,6 +162,7 @@ export function createRecommendationServer(options: {
       stopping ??= (async () => {
         health.markDraining();
         metrics.setReady(false);
+        draining.abort();
         await shutDown(server, config.shutdownGraceMs, sessions);
         if (healthServer !== undefined) await shutDown(healthServer, 0, healthSessions);
         await metricsServer.stop();

@@ -1,12 +1,20 @@
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import { once } from 'node:events';
-import type { handleBidiStreamingCall, handleServerStreamingCall, handleUnaryCall } from '@grpc/grpc-js';
+import {
+  type handleBidiStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  status as Status,
+} from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { type AnyCall, type CallContext, contextOf } from './call-context';
 import { createOpenCallCap } from './open-call-cap';
 import { mapError, toServiceError } from './status-mapping';
 
 export type { CallContext } from './call-context';
+
+/** What a long-lived stream ends with at shutdown: a status clients retry elsewhere. */
+export const SHUTTING_DOWN = 'server shutting down: reconnect and resend what was not acknowledged';
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
@@ -88,29 +96,45 @@ export function createHandlerAdapters(logger: Logger) {
    * call is paused: grpc-js reads the next message only when asked, so a sender faster than the
    * handler is slowed by HTTP/2 flow control instead of buffered. A thrown error ends the stream
    * with its mapped status; a cancel stops reading and answering. `maxOpen` caps open calls.
+   * When `draining` aborts (shutdown), each call ends with UNAVAILABLE as soon as no request is
+   * in flight, so a long-lived stream does not hold the shutdown for its whole grace period.
    */
   function bidiStream<Req, Res>(
     handle: (request: Req, context: CallContext) => Promise<Res>,
-    options: { maxOpen?: number; name?: string } = {},
+    options: { maxOpen?: number; name?: string; draining?: AbortSignal } = {},
   ): handleBidiStreamingCall<Req, Res> {
     const cap = createOpenCallCap(options.maxOpen ?? Number.POSITIVE_INFINITY, options.name ?? 'streams');
+    const { draining } = options;
     return (call) => {
       if (!cap.admit(call)) return;
       const context = contextOf(call);
       let failed = false;
+      let inFlight = false;
+      const endForShutdown = () => {
+        if (inFlight || failed || call.cancelled) return;
+        failed = true;
+        call.emit('error', { code: Status.UNAVAILABLE, details: SHUTTING_DOWN });
+      };
+      draining?.addEventListener('abort', endForShutdown);
+      call.once('cancelled', () => draining?.removeEventListener('abort', endForShutdown));
+      if (draining?.aborted) endForShutdown();
       const answer = async (request: Req) => {
         const response = await handle(request, context);
         if (call.cancelled) return;
         if (!call.write(response)) await once(call, 'drain', { signal: context.signal }).catch(() => undefined);
       };
       call.on('data', (request: Req) => {
-        if (call.cancelled) return;
+        if (call.cancelled || failed) return;
         call.pause();
+        inFlight = true;
         answer(request).then(
           () => {
-            if (!call.cancelled) call.resume();
+            inFlight = false;
+            if (draining?.aborted) endForShutdown();
+            else if (!call.cancelled) call.resume();
           },
           (error: unknown) => {
+            inFlight = false;
             failed = true;
             context.release();
             if (!call.cancelled) call.emit('error', fail(call, error));

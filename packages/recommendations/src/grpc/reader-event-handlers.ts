@@ -15,6 +15,8 @@ export interface ReaderEventServices {
   readonly recorder: EventRecorder;
   /** RecordEvents streams open at once, over every connection (config.maxRecordEventsStreams). */
   readonly maxRecordEventsStreams?: number;
+  /** Aborted when the server starts shutting down: open RecordEvents streams end between batches. */
+  readonly draining?: AbortSignal;
 }
 
 /** GetBook and RecordEvents over the domain: translation only. */
@@ -30,7 +32,7 @@ export function createReaderEventHandlers(
     }),
     recordEvents: adapters.bidiStream(
       async (request: RecordEventsRequest): Promise<RecordEventsResponse> => recorder.record(request.events),
-      { maxOpen: services.maxRecordEventsStreams, name: 'RecordEvents streams' },
+      { maxOpen: services.maxRecordEventsStreams, name: 'RecordEvents streams', draining: services.draining },
     ),
   };
 }

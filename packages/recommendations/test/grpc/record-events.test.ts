@@ -1,6 +1,7 @@
 import { ReaderEventKind } from '@bookstore/contracts';
 import { status as Status } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SHUTTING_DOWN } from '../../src/grpc/handler-adapters';
 import { openRecordEvents } from '../support/calls';
 import { createMemoryStore, type MemoryStore } from '../support/memory-store';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -133,5 +134,22 @@ describe('RecordEvents', () => {
     }
     expect(stored).toEqual(['fourth']);
     await held[1]?.end();
+  });
+
+  it('ends open streams with UNAVAILABLE at shutdown, once the batch in flight is answered', async () => {
+    const idle = openRecordEvents(server.client);
+    await idle.send([view('idle-1')]);
+    const busy = openRecordEvents(server.client);
+    let release = () => undefined as void;
+    store.appendGate = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = busy.send([view('busy-1')]);
+    for (let tries = 0; store.appendCalls < 2 && tries < 50; tries += 1) await sleep(20);
+    const stopped = server.stop();
+    expect(await idle.status).toMatchObject({ code: Status.UNAVAILABLE, details: SHUTTING_DOWN });
+    release();
+    expect(await inFlight).toEqual({ storedEventIds: ['busy-1'], rejected: [] });
+    expect(await busy.status).toMatchObject({ code: Status.UNAVAILABLE });
+    // Without the streams' end, stop() would wait for SHUTDOWN_GRACE_MS (the test server's 2 s).
+    await stopped;
   });
 });
