@@ -131,7 +131,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     storeReadTimeoutMs: read.integer('STORE_READ_TIMEOUT_MS', 50, { min: 1, max: 60_000 }),
   };
   // The value is not echoed: a URL may carry the store's password.
-  if (config.storeUrl !== undefined && !/^rediss?:\/\//.test(config.storeUrl)) {
+  if (config.storeUrl !== undefined && !/^rediss?:\/\//i.test(config.storeUrl)) {
     read.problem('STORE_URL must start with redis:// or rediss:// (unset: the embedded store)');
   }
   if ((certFile === undefined) !== (keyFile === undefined)) {

@@ -10,9 +10,12 @@ describe('the event store settings', () => {
     });
   });
 
-  it.each(['redis://localhost:6379', 'rediss://user:secret@valkey.example:6380/2'])('take STORE_URL %s', (url) => {
-    expect(loadConfig({ STORE_URL: url }).storeUrl).toBe(url);
-  });
+  it.each(['redis://localhost:6379', 'rediss://user:secret@valkey.example:6380/2', 'REDIS://valkey:6379'])(
+    'take STORE_URL %s',
+    (url) => {
+      expect(loadConfig({ STORE_URL: url }).storeUrl).toBe(url);
+    },
+  );
 
   it('refuse any other scheme in one message that does not repeat the URL (it may hold a password)', () => {
     let error: unknown;
