@@ -110,6 +110,11 @@ def main() -> None:
         assert len(titles) == 3 and len(set(titles)) == 3, titles
         print(f"ok Recommend MYSTERY max 3 -> {titles}")
 
+        # A client that never sets user_id (proto3's 0): an anonymous reader, as in the first release.
+        anonymous = stub.Recommend(pb.RecommendRequest(category=pb.BOOK_CATEGORY_MYSTERY), timeout=5)
+        assert len(anonymous.recommendations) == 3, anonymous
+        print("ok Recommend without user_id -> 3 books (anonymous)")
+
         books = list(stub.ListBooks(pb.ListBooksRequest(), timeout=5))
         ids = [m.book.id for m in books]
         assert ids == sorted(ids) and len(ids) >= 18, ids
@@ -120,8 +125,8 @@ def main() -> None:
              grpc.StatusCode.INVALID_ARGUMENT, "category is required"),
             (pb.RecommendRequest(user_id=1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=-1),
              grpc.StatusCode.INVALID_ARGUMENT, "max_results must be >= 0 (got -1)"),
-            (pb.RecommendRequest(user_id=0, category=pb.BOOK_CATEGORY_MYSTERY, max_results=1),
-             grpc.StatusCode.INVALID_ARGUMENT, "user_id must be >= 1 (got 0)"),
+            (pb.RecommendRequest(user_id=-1, category=pb.BOOK_CATEGORY_MYSTERY, max_results=1),
+             grpc.StatusCode.INVALID_ARGUMENT, "user_id must be >= 0 (got -1)"),
             (pb.RecommendRequest(user_id=1, category=99, max_results=1),
              grpc.StatusCode.NOT_FOUND, "no books in category 99"),
         ]

@@ -62,6 +62,23 @@ export interface RecommendationsConfig {
   readonly healthPort: number;
   /** A JSON-lines catalog (`{ id, title, author, category }` a line) served instead of the embedded 18 books. */
   readonly catalogFile: string | undefined;
+  /**
+   * The event store: unset is the embedded in-memory store (one process: `make run`, tests);
+   * `redis://` or `rediss://` is Valkey/Redis, shared by every replica.
+   */
+  readonly storeUrl: string | undefined;
+  /**
+   * RecordEvents streams open at once, over every connection. Each Marketplace process keeps
+   * one; 32 leaves room for 12 pods reconnecting while their old streams time out. Each open
+   * stream may hold up to 16 unread batches (grpc-js' read buffer) of MAX_RECEIVE_MESSAGE_BYTES.
+   */
+  readonly maxRecordEventsStreams: number;
+  /**
+   * How long Recommend and GetBook wait for the store before answering without it (random picks,
+   * no "also viewed"). 50 ms: a Valkey read on the same network takes well under 1 ms, and the
+   * Marketplace's deadline is 300 ms.
+   */
+  readonly storeReadTimeoutMs: number;
 }
 
 const MS_MAX = 24 * 60 * 60 * 1000;
@@ -109,7 +126,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
         : undefined,
     healthPort: read.port('HEALTH_PORT', 50052),
     catalogFile: read.optional('CATALOG_FILE'),
+    storeUrl: read.optional('STORE_URL'),
+    maxRecordEventsStreams: read.integer('MAX_RECORD_EVENTS_STREAMS', 32, { min: 1, max: 100_000 }),
+    storeReadTimeoutMs: read.integer('STORE_READ_TIMEOUT_MS', 50, { min: 1, max: 60_000 }),
   };
+  // The value is not echoed: a URL may carry the store's password.
+  if (config.storeUrl !== undefined && !/^rediss?:\/\//i.test(config.storeUrl)) {
+    read.problem('STORE_URL must start with redis:// or rediss:// (unset: the embedded store)');
+  }
   if ((certFile === undefined) !== (keyFile === undefined)) {
     read.problem('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }

@@ -13,3 +13,5 @@ export type { ListBooksQuery, Recommender } from './domain/recommender';
 export { createLogger } from './logger';
 export { createRecommendationServer } from './server';
 export type { BoundPorts, RecommendationServer } from './server';
+export { createEventStore } from './store/create-store';
+export type { EventStore, StoredEvent } from './store/event-store';

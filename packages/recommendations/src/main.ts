@@ -8,6 +8,8 @@ import { CatalogValidationError, createCatalog } from './domain/catalog';
 import { createRecommender } from './domain/recommender';
 import { createLogger } from './logger';
 import { createRecommendationServer } from './server';
+import { createEventStore } from './store/create-store';
+import { DEFAULT_READ_MODEL_LIMITS } from './store/event-store';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('recommendations', loadConfig);
@@ -17,7 +19,14 @@ async function main(): Promise<void> {
     config.catalogFile === undefined
       ? createCatalog(BOOKS, { minPerCategory: 6 })
       : loadCatalogFile(config.catalogFile);
-  const server = createRecommendationServer({ config, logger, recommender: createRecommender({ catalog }) });
+  const store = createEventStore({ url: config.storeUrl, limits: DEFAULT_READ_MODEL_LIMITS, logger });
+  store.startConsumer();
+  const server = createRecommendationServer({
+    config,
+    logger,
+    recommender: createRecommender({ catalog }),
+    readerEvents: { catalog, store },
+  });
   const ports = await server.start();
   logger.info(
     {
@@ -27,6 +36,8 @@ async function main(): Promise<void> {
       tracing: tracing !== undefined,
       books: catalog.all().length,
       catalogFile: config.catalogFile,
+      // Only the scheme: the URL may carry the store's password.
+      store: config.storeUrl === undefined ? 'embedded' : config.storeUrl.slice(0, config.storeUrl.indexOf(':')),
     },
     'recommendations listening',
   );
@@ -40,6 +51,8 @@ async function main(): Promise<void> {
     forceAfterMs: config.shutdownGraceMs + 5_000,
     stop: async () => {
       await server.stop();
+      // After the server: calls still draining may read and append until it has stopped.
+      await store.close();
       await tracing?.shutdown();
     },
   });

@@ -1,9 +1,12 @@
 import { type ChannelOptions, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
+import type { Catalog } from './domain/catalog';
 import { capConnections } from './connection-cap';
 import { createServerCredentials } from './credentials';
 import type { Recommender } from './domain/recommender';
+import type { EventStore } from './store/event-store';
+import { wireReaderEvents } from './reader-events-wiring';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
@@ -26,7 +29,8 @@ export interface RecommendationServer {
   /** Binds every port, then reports ready. */
   start(): Promise<BoundPorts>;
   /**
-   * Readiness NOT_SERVING, stop accepting, let in-flight calls and streams finish for
+   * Readiness NOT_SERVING, stop accepting, end RecordEvents streams between batches
+   * (UNAVAILABLE: their senders reconnect elsewhere), let in-flight calls and streams finish for
    * `config.shutdownGraceMs`, then cancel the rest. Safe to call more than once.
    */
   stop(): Promise<void>;
@@ -73,11 +77,17 @@ function shutDown(server: Server, graceMs: number, sessions: { destroyAll(): voi
 export function createRecommendationServer(options: {
   config: RecommendationsConfig;
   logger: Logger;
+  /** The catalog's recommender: random picks, ListBooks. */
   recommender: Recommender;
+  /**
+   * With both, Recommend is personalised for known readers, and GetBook and RecordEvents are
+   * served; without, those two answer UNIMPLEMENTED. The caller starts and closes the store.
+   */
+  readerEvents?: { catalog: Catalog; store: EventStore };
   /** Draws the access log's sample (Math.random unless a test seeds it). */
   random?: () => number;
 }): RecommendationServer {
-  const { config, logger, recommender } = options;
+  const { config, logger } = options;
   const health = createHealthState({ maxWatches: config.maxHealthWatches });
   const metrics = createServerMetrics();
   const allowedClients = config.tls?.allowedClients;
@@ -94,9 +104,16 @@ export function createRecommendationServer(options: {
     interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
   });
   const observed = observedServer(server, { observer, identifyCallers, logger });
+  const draining = new AbortController();
+  const { recommender, readerEvents } = wireReaderEvents({ ...options, metrics, draining: draining.signal });
   observed.addService(
     recommendationServiceDefinition,
-    createRecommendationService({ recommender, logger, maxListBooksStreams: config.maxListBooksStreams }),
+    createRecommendationService({
+      recommender,
+      logger,
+      maxListBooksStreams: config.maxListBooksStreams,
+      readerEvents,
+    }),
   );
   health.addToServer(observed);
   if (config.enableReflection) createReflectionService().addToServer(observed);
@@ -145,6 +162,7 @@ export function createRecommendationServer(options: {
       stopping ??= (async () => {
         health.markDraining();
         metrics.setReady(false);
+        draining.abort();
         await shutDown(server, config.shutdownGraceMs, sessions);
         if (healthServer !== undefined) await shutDown(healthServer, 0, healthSessions);
         await metricsServer.stop();

@@ -22,3 +22,9 @@ export class InvalidArgumentError extends DomainError {
 
 /** The request is well formed but names something that does not exist. */
 export class NotFoundError extends DomainError {}
+
+/**
+ * Something the service depends on (the event store) cannot do its part now; the same request
+ * may succeed later. Nothing of the request was acknowledged.
+ */
+export class UnavailableError extends DomainError {}

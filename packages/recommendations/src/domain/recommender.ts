@@ -27,13 +27,18 @@ export interface ListBooksQuery {
   readonly limit?: number;
 }
 
+/** A recommended book; a personalised pick also names the viewed book it was co-viewed with. */
+export interface RecommendedBook extends CatalogBook {
+  readonly becauseOf?: { readonly id: number; readonly title: string };
+}
+
 /**
  * The recommendation rules. The embedded catalog answers synchronously; the interface also
  * admits a promise so a store-backed recommender (or a slow test double) fits unchanged.
  */
 export interface Recommender {
-  /** Distinct random books of the query's category. Throws InvalidArgumentError or NotFoundError. */
-  recommend(query: RecommendQuery): CatalogBook[] | Promise<CatalogBook[]>;
+  /** Distinct books of the query's category. Throws InvalidArgumentError or NotFoundError. */
+  recommend(query: RecommendQuery): RecommendedBook[] | Promise<RecommendedBook[]>;
   /**
    * The books of one category (or the whole catalog for UNSPECIFIED) in id order, within the
    * query's window. Made lazily, one at a time. Throws InvalidArgumentError or NotFoundError.
@@ -81,7 +86,8 @@ export function createRecommender(options: { catalog: Catalog; random?: RandomSo
   return {
     recommend({ userId, category, maxResults }) {
       const violations: string[] = [];
-      if (userId < 1) violations.push(`user_id must be >= 1 (got ${userId})`);
+      // 0 (proto3's unset) is an anonymous reader, as in the first release: v1 must keep taking it.
+      if (userId < 0) violations.push(`user_id must be >= 0 (got ${userId})`);
       if (maxResults < 0) violations.push(`max_results must be >= 0 (got ${maxResults})`);
       if (category === BookCategory.BOOK_CATEGORY_UNSPECIFIED) violations.push('category is required');
       if (violations.length > 0) throw new InvalidArgumentError(violations);

@@ -1,55 +1,20 @@
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import { once } from 'node:events';
 import {
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
-  type Metadata,
-  type ServerUnaryCall,
-  type ServerWritableStream,
   status as Status,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { callerOf } from './caller-identity';
+import { type AnyCall, type CallContext, contextOf } from './call-context';
+import { createOpenCallCap } from './open-call-cap';
 import { mapError, toServiceError } from './status-mapping';
 
-/** What a handler may know about its call, without touching grpc-js. */
-export interface CallContext {
-  readonly metadata: Metadata;
-  /** Aborted when the client cancels or the deadline passes. */
-  readonly signal: AbortSignal;
-  /** With mutual TLS, the caller's certificate identity (CN or first SAN); otherwise undefined. */
-  readonly caller: string | undefined;
-}
+export type { CallContext } from './call-context';
 
-type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
-
-/**
- * The context is lazy: the AbortController, and the 'cancelled' listener that aborts it, are
- * made only if a handler reads `signal`. grpc-js emits 'cancelled' after every call, even a
- * finished one, and an abort builds a DOMException with a stack; made eagerly for every call,
- * controller and listener were measured costs under load (docs/benchmarks.md).
- */
-function contextOf(call: AnyCall): CallContext & { release(): void } {
-  let controller: AbortController | undefined;
-  const onCancel = () => controller?.abort();
-  return {
-    metadata: call.metadata,
-    get caller() {
-      return callerOf(call);
-    },
-    get signal() {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (call.cancelled) controller.abort();
-        else call.once('cancelled', onCancel);
-      }
-      return controller.signal;
-    },
-    release: () => {
-      if (controller !== undefined) call.removeListener('cancelled', onCancel);
-    },
-  };
-}
+/** What a long-lived stream ends with at shutdown: a status clients retry elsewhere. */
+export const SHUTTING_DOWN = 'server shutting down: reconnect and resend what was not acknowledged';
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
@@ -105,19 +70,9 @@ export function createHandlerAdapters(logger: Logger) {
     handle: (request: Req, context: CallContext) => Iterable<Res> | AsyncIterable<Res>,
     options: { maxOpen?: number; name?: string } = {},
   ): handleServerStreamingCall<Req, Res> {
-    const maxOpen = options.maxOpen ?? Number.POSITIVE_INFINITY;
-    let open = 0;
+    const cap = createOpenCallCap(options.maxOpen ?? Number.POSITIVE_INFINITY, options.name ?? 'streams');
     return (call) => {
-      if (open >= maxOpen) {
-        call.emit('error', {
-          code: Status.RESOURCE_EXHAUSTED,
-          details: `too many ${options.name ?? 'streams'} open (${maxOpen}); retry later`,
-        });
-        return;
-      }
-      open += 1;
-      // grpc-js emits 'cancelled' once after every call, finished or not (health.ts counts the same way).
-      call.once('cancelled', () => (open -= 1));
+      if (!cap.admit(call)) return;
       const context = contextOf(call);
       const run = async () => {
         for await (const message of handle(call.request, context)) {
@@ -130,11 +85,69 @@ export function createHandlerAdapters(logger: Logger) {
       };
       run()
         .catch((error: unknown) => {
-          if (!call.cancelled) call.emit('error', fail(call as AnyCall, error));
+          if (!call.cancelled) call.emit('error', fail(call, error));
         })
         .finally(() => context.release());
     };
   }
 
-  return { unary, serverStream };
+  /**
+   * A bidirectional stream answered request by request, in order. While a request is handled the
+   * call is paused: grpc-js reads the next message only when asked, so a sender faster than the
+   * handler is slowed by HTTP/2 flow control instead of buffered. A thrown error ends the stream
+   * with its mapped status; a cancel stops reading and answering. `maxOpen` caps open calls.
+   * When `draining` aborts (shutdown), each call ends with UNAVAILABLE as soon as no request is
+   * in flight, so a long-lived stream does not hold the shutdown for its whole grace period.
+   */
+  function bidiStream<Req, Res>(
+    handle: (request: Req, context: CallContext) => Promise<Res>,
+    options: { maxOpen?: number; name?: string; draining?: AbortSignal } = {},
+  ): handleBidiStreamingCall<Req, Res> {
+    const cap = createOpenCallCap(options.maxOpen ?? Number.POSITIVE_INFINITY, options.name ?? 'streams');
+    const { draining } = options;
+    return (call) => {
+      if (!cap.admit(call)) return;
+      const context = contextOf(call);
+      let failed = false;
+      let inFlight = false;
+      const endForShutdown = () => {
+        if (inFlight || failed || call.cancelled) return;
+        failed = true;
+        call.emit('error', { code: Status.UNAVAILABLE, details: SHUTTING_DOWN });
+      };
+      draining?.addEventListener('abort', endForShutdown);
+      call.once('cancelled', () => draining?.removeEventListener('abort', endForShutdown));
+      if (draining?.aborted) endForShutdown();
+      const answer = async (request: Req) => {
+        const response = await handle(request, context);
+        if (call.cancelled) return;
+        if (!call.write(response)) await once(call, 'drain', { signal: context.signal }).catch(() => undefined);
+      };
+      call.on('data', (request: Req) => {
+        if (call.cancelled || failed) return;
+        call.pause();
+        inFlight = true;
+        answer(request).then(
+          () => {
+            inFlight = false;
+            if (draining?.aborted) endForShutdown();
+            else if (!call.cancelled) call.resume();
+          },
+          (error: unknown) => {
+            inFlight = false;
+            failed = true;
+            context.release();
+            if (!call.cancelled) call.emit('error', fail(call, error));
+          },
+        );
+      });
+      // Reached only after the last request was answered: the call is paused while one is handled.
+      call.once('end', () => {
+        context.release();
+        if (!call.cancelled && !failed) call.end();
+      });
+    };
+  }
+
+  return { unary, serverStream, bidiStream };
 }

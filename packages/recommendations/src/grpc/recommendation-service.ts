@@ -1,18 +1,13 @@
 import { status as Status } from '@grpc/grpc-js';
-import type { Book, ListBooksResponse, RecommendationServiceServer, RecommendResponse } from '@bookstore/contracts';
+import type { ListBooksResponse, RecommendationServiceServer, RecommendResponse } from '@bookstore/contracts';
 import type { Logger } from 'pino';
-import type { CatalogBook } from '../domain/books';
-import type { Recommender } from '../domain/recommender';
+import type { RecommendedBook, Recommender } from '../domain/recommender';
 import { createHandlerAdapters } from './handler-adapters';
+import { createReaderEventHandlers, type ReaderEventServices } from './reader-event-handlers';
+import { toWireBook, toWireRecommendation } from './wire-messages';
 
-function toWireBook(book: CatalogBook): Book {
-  return { id: book.id, title: book.title, author: book.author, category: book.category };
-}
-
-function toRecommendResponse(books: readonly CatalogBook[]): RecommendResponse {
-  return {
-    recommendations: books.map((book) => ({ id: book.id, title: book.title, becauseOfBookId: 0, becauseOfTitle: '' })),
-  };
+function toRecommendResponse(books: readonly RecommendedBook[]): RecommendResponse {
+  return { recommendations: books.map(toWireRecommendation) };
 }
 
 /**
@@ -24,9 +19,12 @@ export function createRecommendationService(options: {
   logger: Logger;
   /** ListBooks streams open at once, over every connection (config.maxListBooksStreams). */
   maxListBooksStreams?: number;
+  /** GetBook and RecordEvents; without them (no event store) both answer UNIMPLEMENTED. */
+  readerEvents?: ReaderEventServices;
 }): RecommendationServiceServer {
   const { recommender } = options;
-  const { unary, serverStream } = createHandlerAdapters(options.logger);
+  const adapters = createHandlerAdapters(options.logger);
+  const { unary, serverStream } = adapters;
   return {
     recommend: unary((request): RecommendResponse | Promise<RecommendResponse> => {
       const books = recommender.recommend({
@@ -48,10 +46,18 @@ export function createRecommendationService(options: {
       },
       { maxOpen: options.maxListBooksStreams, name: 'ListBooks streams' },
     ),
-    // Contract added ahead of the implementation (issues #23, #24): answered UNIMPLEMENTED until then.
-    getBook: (_call, callback) => callback({ code: Status.UNIMPLEMENTED, details: 'GetBook is not implemented yet' }),
-    recordEvents: (call) =>
-      call.emit('error', { code: Status.UNIMPLEMENTED, details: 'RecordEvents is not implemented yet' }),
+    ...(options.readerEvents === undefined
+      ? {
+          getBook: (_call, callback) =>
+            callback({ code: Status.UNIMPLEMENTED, details: 'GetBook needs an event store; none was given' }),
+          recordEvents: (call) =>
+            call.emit('error', {
+              code: Status.UNIMPLEMENTED,
+              details: 'RecordEvents needs an event store; none was given',
+            }),
+        }
+      : createReaderEventHandlers(options.readerEvents, adapters)),
+    // Contract added ahead of the implementation (issue #24): answered UNIMPLEMENTED until then.
     importEvents: (_call, callback) =>
       callback({ code: Status.UNIMPLEMENTED, details: 'ImportEvents is not implemented yet' }),
   };

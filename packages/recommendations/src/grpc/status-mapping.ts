@@ -1,5 +1,5 @@
 import { Metadata, status as Status, type ServiceError } from '@grpc/grpc-js';
-import { DomainError, InvalidArgumentError, NotFoundError } from '../domain/errors';
+import { DomainError, InvalidArgumentError, NotFoundError, UnavailableError } from '../domain/errors';
 
 /** What a client sees for any error the service did not expect: nothing internal leaks. */
 export const INTERNAL_MESSAGE = 'internal error';
@@ -19,6 +19,9 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof NotFoundError) {
     return { code: Status.NOT_FOUND, details: error.message, expected: true };
+  }
+  if (error instanceof UnavailableError) {
+    return { code: Status.UNAVAILABLE, details: error.message, expected: true };
   }
   if (error instanceof DomainError) {
     return { code: Status.FAILED_PRECONDITION, details: error.message, expected: true };

@@ -16,6 +16,10 @@ export interface ServerMetrics {
   forMethod(labels: MethodLabels): MethodMetrics;
   /** Mirrors the `readiness` health status in `recommendations_ready` (1 SERVING, 0 not). */
   setReady(ready: boolean): void;
+  /** Reader events of RecordEvents batches: newly stored, already stored (resends), rejected. */
+  countEvents(counts: { appended: number; duplicates: number; rejected: number }): void;
+  /** An answer made without the store (it failed or was slow): `operation` is recommend or get_book. */
+  countDegraded(operation: string): void;
 }
 
 /** Counts not yet added to their prom-client counter; see createServerMetrics. */
@@ -92,9 +96,31 @@ export function createServerMetrics(): ServerMetrics {
     registers: [registry],
   });
   ready.set(0);
+  // Counted per batch or per degraded answer, never on the anonymous Recommend path: inc() is fine.
+  const events = new Counter({
+    name: 'recommendations_reader_events_total',
+    help: 'Reader events received by RecordEvents, by outcome: stored (new), duplicate (already stored), rejected.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const degraded = new Counter({
+    name: 'recommendations_degraded_total',
+    help: 'Answers made without the event store because it failed or was slow: random picks, no "also viewed".',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  // Present from the start at 0, so a dashboard's rate() has a series before the first event.
+  for (const outcome of ['stored', 'duplicate', 'rejected']) events.inc({ outcome }, 0);
+  for (const operation of ['recommend', 'get_book']) degraded.inc({ operation }, 0);
   return {
     registry,
     setReady: (serving) => ready.set(serving ? 1 : 0),
+    countEvents({ appended, duplicates, rejected }) {
+      events.inc({ outcome: 'stored' }, appended);
+      events.inc({ outcome: 'duplicate' }, duplicates);
+      events.inc({ outcome: 'rejected' }, rejected);
+    },
+    countDegraded: (operation) => degraded.inc({ operation }),
     forMethod(labels) {
       const counts: Pending = { labels, started: 0, received: 0, sent: 0, handled: new Map() };
       pending.push(counts);

@@ -79,6 +79,10 @@ describe('recommend', () => {
     expect(many.recommend({ userId: 1, category: MYSTERY, maxResults: 2 ** 31 - 1 })).toHaveLength(MAX_PAGE_SIZE);
   });
 
+  it("answers an anonymous reader (user_id 0, proto3's unset) as any other", () => {
+    expect(recommender.recommend({ userId: 0, category: MYSTERY, maxResults: 3 })).toHaveLength(3);
+  });
+
   it('follows the injected random source', () => {
     const first = createRecommender({ catalog: createCatalog(BOOKS), random: () => 0 });
     expect(first.recommend({ userId: 1, category: MYSTERY, maxResults: 2 }).map((b) => b.id)).toEqual([1, 2]);
@@ -86,7 +90,7 @@ describe('recommend', () => {
 
   it.each([
     [{ userId: 1, category: MYSTERY, maxResults: -1 }, 'max_results must be >= 0 (got -1)'],
-    [{ userId: 0, category: MYSTERY, maxResults: 1 }, 'user_id must be >= 1 (got 0)'],
+    [{ userId: -1, category: MYSTERY, maxResults: 1 }, 'user_id must be >= 0 (got -1)'],
     [{ userId: 1, category: BOOK_CATEGORY_UNSPECIFIED, maxResults: 1 }, 'category is required'],
   ])('rejects %o as an invalid argument', (query, message) => {
     expect(() => recommender.recommend(query)).toThrow(new InvalidArgumentError([message]));
@@ -94,7 +98,7 @@ describe('recommend', () => {
 
   it('lists every violation at once', () => {
     expect(() => recommender.recommend({ userId: -2, category: BOOK_CATEGORY_UNSPECIFIED, maxResults: -3 })).toThrow(
-      'user_id must be >= 1 (got -2); max_results must be >= 0 (got -3); category is required',
+      'user_id must be >= 0 (got -2); max_results must be >= 0 (got -3); category is required',
     );
   });
 

@@ -73,11 +73,11 @@ describe('bad input to Recommendations (real server, raw bytes)', () => {
             const response = await recommend(server.client, request);
             const expected = maxResults === 0 ? 3 : Math.min(maxResults, PER_CATEGORY);
             return (
-              userId >= 1 && maxResults >= 0 && KNOWN.includes(category) && response.recommendations.length === expected
+              userId >= 0 && maxResults >= 0 && KNOWN.includes(category) && response.recommendations.length === expected
             );
           } catch (error) {
             const { code } = error as { code: Status };
-            if (userId < 1 || maxResults < 0 || category === UNSPECIFIED) return code === Status.INVALID_ARGUMENT;
+            if (userId < 0 || maxResults < 0 || category === UNSPECIFIED) return code === Status.INVALID_ARGUMENT;
             return code === Status.NOT_FOUND && !KNOWN.includes(category);
           }
         },

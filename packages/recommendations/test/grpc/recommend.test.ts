@@ -30,7 +30,7 @@ describe('Recommend over gRPC', () => {
 
   it.each([
     [{ userId: 1, category: MYSTERY, maxResults: -1 }, Status.INVALID_ARGUMENT, 'max_results must be >= 0 (got -1)'],
-    [{ userId: 0, category: MYSTERY, maxResults: 1 }, Status.INVALID_ARGUMENT, 'user_id must be >= 1 (got 0)'],
+    [{ userId: -1, category: MYSTERY, maxResults: 1 }, Status.INVALID_ARGUMENT, 'user_id must be >= 0 (got -1)'],
     [
       { userId: 1, category: BookCategory.BOOK_CATEGORY_UNSPECIFIED, maxResults: 1 },
       Status.INVALID_ARGUMENT,

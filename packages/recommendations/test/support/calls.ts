@@ -1,5 +1,9 @@
 import {
+  type GetBookResponse,
   ListBooksRequest,
+  ReaderEvent,
+  RecordEventsRequest,
+  type RecordEventsResponse,
   type ListBooksResponse,
   type RecommendationServiceClient,
   type RecommendRequest,
@@ -37,4 +41,43 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<ServiceErr
     return error as ServiceError;
   }
   throw new Error('expected the call to fail');
+}
+
+/** GetBook as a promise; rejects with the ServiceError. */
+export function getBook(client: RecommendationServiceClient, bookId: number): Promise<GetBookResponse> {
+  return new Promise((resolve, reject) => {
+    client.getBook({ bookId }, new Metadata(), { deadline: Date.now() + 5000 }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
+  });
+}
+
+/** One RecordEvents stream: each `send` resolves with the answer to that batch, in order. */
+export function openRecordEvents(client: RecommendationServiceClient) {
+  const call = client.recordEvents();
+  const waiting: Array<{ resolve(response: RecordEventsResponse): void; reject(error: Error): void }> = [];
+  let ended: ServiceError | undefined;
+  const status = new Promise<{ code: number; details: string }>((resolve) => call.on('status', resolve));
+  call.on('data', (response: RecordEventsResponse) => waiting.shift()?.resolve(response));
+  call.on('error', (error: ServiceError) => {
+    ended = error;
+    for (const waiter of waiting.splice(0)) waiter.reject(error);
+  });
+  return {
+    call,
+    /** The call's final status. */
+    status,
+    send(events: Array<Partial<ReaderEvent>>): Promise<RecordEventsResponse> {
+      if (ended !== undefined) return Promise.reject(ended);
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        call.write(RecordEventsRequest.create({ events: events.map((event) => ReaderEvent.create(event)) }));
+      });
+    },
+    /** Half-closes and waits for the final status. */
+    async end() {
+      call.end();
+      return status;
+    },
+  };
 }

@@ -4,10 +4,11 @@ import { type ChannelCredentials, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { BOOKS } from '../../src/domain/books';
-import { createCatalog } from '../../src/domain/catalog';
+import { type Catalog, createCatalog } from '../../src/domain/catalog';
 import { createRecommender, type Recommender } from '../../src/domain/recommender';
 import { REDACTED_METADATA } from '../../src/logger';
 import { createRecommendationServer, type BoundPorts } from '../../src/server';
+import type { EventStore } from '../../src/store/event-store';
 
 /** A log line as the service writes it. */
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -37,6 +38,10 @@ export interface TestServer {
 export async function startTestServer(
   options: {
     recommender?: Recommender;
+    /** With a store: personalised Recommend, GetBook and RecordEvents (over `catalog`). */
+    store?: EventStore;
+    /** The catalog the store's events are checked against; the embedded 18 books by default. */
+    catalog?: Catalog;
     env?: Record<string, string>;
     clientCredentials?: ChannelCredentials;
     /** The access log's random source (its sample). */
@@ -64,9 +69,10 @@ export async function startTestServer(
       },
     },
   );
-  const recommender =
-    options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
-  const server = createRecommendationServer({ config, logger, recommender, random: options.random });
+  const catalog = options.catalog ?? createCatalog(BOOKS, { minPerCategory: 6 });
+  const recommender = options.recommender ?? createRecommender({ catalog });
+  const readerEvents = options.store === undefined ? undefined : { catalog, store: options.store };
+  const server = createRecommendationServer({ config, logger, recommender, readerEvents, random: options.random });
   const ports = await server.start();
   const address = `127.0.0.1:${ports.port}`;
   const client = new RecommendationServiceClient(address, options.clientCredentials ?? credentials.createInsecure());
