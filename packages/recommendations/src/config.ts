@@ -68,6 +68,13 @@ export interface RecommendationsConfig {
    */
   readonly storeUrl: string | undefined;
   /**
+   * The operators' ImportEvents token: a file (a mounted Kubernetes Secret), re-read when it
+   * changes. Unset: ImportEvents refuses every call.
+   */
+  readonly importTokenFile: string | undefined;
+  /** Imports running at once; each streams for minutes, one store batch at a time. */
+  readonly maxImportStreams: number;
+  /**
    * RecordEvents streams open at once, over every connection. Each Marketplace process keeps
    * one; 32 leaves room for 12 pods reconnecting while their old streams time out. Each open
    * stream may hold up to 16 unread batches (grpc-js' read buffer) of MAX_RECEIVE_MESSAGE_BYTES.
@@ -127,6 +134,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     healthPort: read.port('HEALTH_PORT', 50052),
     catalogFile: read.optional('CATALOG_FILE'),
     storeUrl: read.optional('STORE_URL'),
+    importTokenFile: read.optional('IMPORT_TOKEN_FILE'),
+    maxImportStreams: read.integer('MAX_IMPORT_STREAMS', 4, { min: 1, max: 1_000 }),
     maxRecordEventsStreams: read.integer('MAX_RECORD_EVENTS_STREAMS', 32, { min: 1, max: 100_000 }),
     storeReadTimeoutMs: read.integer('STORE_READ_TIMEOUT_MS', 50, { min: 1, max: 60_000 }),
   };

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { RecommendationsConfig } from './config';
 import { createBookPages } from './domain/book-pages';
 import type { Catalog } from './domain/catalog';
+import { createEventImport } from './domain/event-importer';
 import { createEventRecorder } from './domain/event-recorder';
+import type { ImportServices } from './grpc/import-handler';
+import { createImportTokenCheck } from './import/import-token';
 import { createPersonalisedRecommender } from './domain/personalised-recommender';
 import type { Recommender } from './domain/recommender';
 import type { ReaderEventServices } from './grpc/reader-event-handlers';
@@ -23,9 +26,15 @@ export function wireReaderEvents(options: {
   metrics: ServerMetrics;
   /** Aborted at shutdown (RecordEvents streams end between batches). */
   draining: AbortSignal;
-}): { recommender: Recommender; readerEvents: ReaderEventServices | undefined } {
+}): {
+  recommender: Recommender;
+  readerEvents: ReaderEventServices | undefined;
+  imports: ImportServices | undefined;
+} {
   const { config, metrics } = options;
-  if (options.readerEvents === undefined) return { recommender: options.recommender, readerEvents: undefined };
+  if (options.readerEvents === undefined) {
+    return { recommender: options.recommender, readerEvents: undefined, imports: undefined };
+  }
   const { catalog, store } = options.readerEvents;
   const failures = createStoreFailureReporter({ logger: options.logger, metrics });
   const readTimeoutMs = config.storeReadTimeoutMs;
@@ -52,6 +61,11 @@ export function wireReaderEvents(options: {
       }),
       maxRecordEventsStreams: config.maxRecordEventsStreams,
       draining: options.draining,
+    },
+    imports: {
+      tokens: createImportTokenCheck({ file: config.importTokenFile }),
+      startImport: () => createEventImport({ catalog, store, onImported: (counts) => metrics.countEvents(counts) }),
+      maxOpen: config.maxImportStreams,
     },
   };
 }

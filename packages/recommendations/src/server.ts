@@ -105,7 +105,7 @@ export function createRecommendationServer(options: {
   });
   const observed = observedServer(server, { observer, identifyCallers, logger });
   const draining = new AbortController();
-  const { recommender, readerEvents } = wireReaderEvents({ ...options, metrics, draining: draining.signal });
+  const { recommender, readerEvents, imports } = wireReaderEvents({ ...options, metrics, draining: draining.signal });
   observed.addService(
     recommendationServiceDefinition,
     createRecommendationService({
@@ -113,6 +113,7 @@ export function createRecommendationServer(options: {
       logger,
       maxListBooksStreams: config.maxListBooksStreams,
       readerEvents,
+      imports,
     }),
   );
   health.addToServer(observed);

@@ -3,6 +3,7 @@ import type { ListBooksResponse, RecommendationServiceServer, RecommendResponse 
 import type { Logger } from 'pino';
 import type { RecommendedBook, Recommender } from '../domain/recommender';
 import { createHandlerAdapters } from './handler-adapters';
+import { createImportHandler, type ImportServices } from './import-handler';
 import { createReaderEventHandlers, type ReaderEventServices } from './reader-event-handlers';
 import { toWireBook, toWireRecommendation } from './wire-messages';
 
@@ -21,6 +22,8 @@ export function createRecommendationService(options: {
   maxListBooksStreams?: number;
   /** GetBook and RecordEvents; without them (no event store) both answer UNIMPLEMENTED. */
   readerEvents?: ReaderEventServices;
+  /** ImportEvents; without it (no event store) it answers UNIMPLEMENTED. */
+  imports?: ImportServices;
 }): RecommendationServiceServer {
   const { recommender } = options;
   const adapters = createHandlerAdapters(options.logger);
@@ -57,8 +60,10 @@ export function createRecommendationService(options: {
             }),
         }
       : createReaderEventHandlers(options.readerEvents, adapters)),
-    // Contract added ahead of the implementation (issue #24): answered UNIMPLEMENTED until then.
-    importEvents: (_call, callback) =>
-      callback({ code: Status.UNIMPLEMENTED, details: 'ImportEvents is not implemented yet' }),
+    importEvents:
+      options.imports === undefined
+        ? (_call, callback) =>
+            callback({ code: Status.UNIMPLEMENTED, details: 'ImportEvents needs an event store; none was given' })
+        : createImportHandler(options.imports, options.logger),
   };
 }

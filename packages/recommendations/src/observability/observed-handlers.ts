@@ -27,16 +27,36 @@ type Call = Parameters<handleUnaryCall<unknown, unknown>>[0] & {
 };
 
 /**
+ * The call's record, now or, for calls with a request stream, on the next tick: grpc-js starts
+ * those handlers from its own 'stream' listener, before the observer's has made the record.
+ */
+function withRecord(call: unknown, use: (record: CallRecord) => void): void {
+  const record = recordOf(streamOf(call));
+  if (record !== undefined) use(record);
+  else
+    process.nextTick(() => {
+      const later = recordOf(streamOf(call));
+      if (later !== undefined) use(later);
+    });
+}
+
+/**
  * What every handler does first: the request id into the metadata (returned), and on the call's
  * record the id, the caller and, at debug, the metadata.
  */
-function begin(call: Call, record: CallRecord | undefined, options: ObserveOptions): string {
+function begin(call: Call, options: ObserveOptions): string {
   const requestId = takeRequestId(call.metadata);
-  if (record === undefined) return requestId;
-  record.requestId = requestId;
-  if (options.identifyCallers) record.caller = callerOf(call);
-  if (options.logger.isLevelEnabled('debug')) record.metadata = call.metadata.getMap();
+  withRecord(call, (record) => {
+    record.requestId = requestId;
+    if (options.identifyCallers) record.caller = callerOf(call);
+    if (options.logger.isLevelEnabled('debug')) record.metadata = call.metadata.getMap();
+  });
   return requestId;
+}
+
+/** Keeps the status a streaming handler failed with on its record. */
+function keepHandlerCode(call: NodeJS.EventEmitter): void {
+  call.once('error', (error: { code?: Status }) => withRecord(call, (record) => (record.handlerCode = error.code)));
 }
 
 interface StreamCall {
@@ -99,11 +119,11 @@ function observeService(
       const clientStreaming = method.requestStream;
       const answerOnce = handler as (call: Call, callback: Parameters<handleUnaryCall<unknown, unknown>>[1]) => void;
       observed[name] = ((call: Call, callback: Parameters<handleUnaryCall<unknown, unknown>>[1]) => {
-        const record = recordOf(streamOf(call));
-        const id = begin(call, record, options);
+        const id = begin(call, options);
         if (clientStreaming) (call as unknown as NodeJS.EventEmitter).on('data', () => counters.received());
         else counters.received();
         answerOnce(call, (error, value, trailer, flags) => {
+          const record = recordOf(streamOf(call));
           if (error) {
             const code = error.code ?? Status.UNKNOWN;
             error.metadata = requestIdMetadata(id, error.metadata ?? undefined);
@@ -120,21 +140,19 @@ function observeService(
     } else if (!method.requestStream) {
       const stream = handler as handleServerStreamingCall<unknown, unknown>;
       observed[name] = ((call) => {
-        const record = recordOf(streamOf(call));
-        const id = begin(call, record, options);
+        const id = begin(call, options);
         counters.received();
         observeWrites(call, counters, id);
-        if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
+        keepHandlerCode(call);
         stream(call);
       }) as handleServerStreamingCall<unknown, unknown>;
     } else if (method.responseStream) {
       const bidi = handler as handleBidiStreamingCall<unknown, unknown>;
       observed[name] = ((call) => {
-        const record = recordOf(streamOf(call));
-        const id = begin(call as unknown as Call, record, options);
+        const id = begin(call as unknown as Call, options);
         call.on('data', () => counters.received());
         observeWrites(call, counters, id);
-        if (record !== undefined) call.once('error', (error: { code?: Status }) => (record.handlerCode = error.code));
+        keepHandlerCode(call);
         bidi(call);
       }) as handleBidiStreamingCall<unknown, unknown>;
     }
