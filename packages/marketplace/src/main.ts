@@ -6,6 +6,7 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { probeAnswers } from './probes';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
+import { observedHedging } from './observability/hedging-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     address: config.recommendationsAddr,
     timeoutMs: config.recommendationsTimeoutMs,
     interceptors: [createClientMetricsInterceptor(metrics)],
+    hedging: observedHedging(config.recommendationsHedgingDelayMs, metrics.registry),
     security: createChannelSecurity(
       config.recommendationsTls,
       createTlsStatus({ logger, target: config.recommendationsAddr }),
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       metricsPort,
       host: config.host,
       recommendationsAddr: config.recommendationsAddr,
+      recommendationsHedgingDelayMs: config.recommendationsHedgingDelayMs,
       recommendationsTls:
         config.recommendationsTls === undefined ? 'off' : config.recommendationsTls.certFile ? 'mutual' : 'on',
       tracing: tracing !== undefined,

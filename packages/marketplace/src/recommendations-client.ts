@@ -4,12 +4,11 @@ import {
   type BookRecommendation,
   ListBooksRequest,
   type ListBooksResponse,
-  RecommendationServiceClient,
 } from '@bookstore/contracts';
 import { credentials, type Interceptor, Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 import type { Logger } from 'pino';
-import { CHANNEL_OPTIONS } from './recommendations-channel-options';
+import { createRecommendationsChannels, type HedgingOptions } from './recommendations-channels';
 import type { ChannelSecurity } from './recommendations-credentials';
 
 /**
@@ -107,8 +106,9 @@ function settleFailure<T>(
 }
 
 /**
- * The one module that calls Recommendations: one channel for the process lifetime, a deadline on
- * every call, and every failure judged by the policy above.
+ * The one module that calls Recommendations: one channel for the process lifetime (two with
+ * hedging: recommendations-channels.ts), a deadline on every call, and every failure judged by
+ * the policy above.
  */
 export function createRecommendationsClient(options: {
   address: string;
@@ -117,17 +117,18 @@ export function createRecommendationsClient(options: {
   interceptors?: Interceptor[];
   /** TLS credentials and options (recommendations-credentials.ts); plaintext without. */
   security?: ChannelSecurity;
+  /** Hedging of Recommend and GetBook (recommendations-channels.ts); off without. */
+  hedging?: HedgingOptions;
 }): RecommendationsClient {
   const security = options.security;
-  const client = new RecommendationServiceClient(
-    options.address,
-    security?.credentials ?? credentials.createInsecure(),
-    {
-      ...CHANNEL_OPTIONS,
-      ...security?.channelOptions,
-      interceptors: options.interceptors ?? [],
-    },
-  );
+  const channels = createRecommendationsChannels({
+    address: options.address,
+    credentials: security?.credentials ?? credentials.createInsecure(),
+    channelOptions: security?.channelOptions ?? {},
+    interceptors: options.interceptors ?? [],
+    hedging: options.hedging,
+  });
+  const client = channels.main;
   const succeeded = security === undefined ? () => undefined : () => security.callSucceeded();
   const callOptions = () => ({ deadline: Date.now() + options.timeoutMs });
   const metadataFor = (requestId: string | undefined) => {
@@ -139,14 +140,16 @@ export function createRecommendationsClient(options: {
   return {
     recommend: (query, context) =>
       new Promise((resolve, reject) => {
-        client.recommend(query, metadataFor(context?.requestId), callOptions(), (error, response) => {
-          if (!error) {
-            succeeded();
-            resolve({ available: true, value: response.recommendations });
-            return;
-          }
-          settleFailure(failed('Recommend', error, context), resolve, reject);
-        });
+        channels
+          .forHedgeableCall()
+          .recommend(query, metadataFor(context?.requestId), callOptions(), (error, response) => {
+            if (!error) {
+              succeeded();
+              resolve({ available: true, value: response.recommendations });
+              return;
+            }
+            settleFailure(failed('Recommend', error, context), resolve, reject);
+          });
       }),
     listBooks: (window = {}, context) =>
       new Promise((resolve, reject) => {
@@ -168,6 +171,6 @@ export function createRecommendationsClient(options: {
           resolve({ available: true, value: books });
         });
       }),
-    close: () => client.close(),
+    close: () => channels.close(),
   };
 }
