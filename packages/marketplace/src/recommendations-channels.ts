@@ -1,5 +1,11 @@
 import { RecommendationServiceClient } from '@bookstore/contracts';
-import { type ChannelCredentials, type ChannelOptions, InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import {
+  type ChannelCredentials,
+  type ChannelOptions,
+  connectivityState as State,
+  InterceptingCall,
+  type Interceptor,
+} from '@grpc/grpc-js';
 import type { HedgeBudget } from './hedge-budget';
 import { recommendationsChannelOptions } from './recommendations-channel-options';
 
@@ -17,7 +23,10 @@ export interface HedgingOptions {
 export interface RecommendationsChannels {
   /** The channel for every call (its service config gives each method its policy). */
   readonly main: RecommendationServiceClient;
-  /** For Recommend and GetBook: `main` while the budget allows hedging, else the unhedged channel. */
+  /**
+   * For Recommend and GetBook: `main` while it is connected and the budget allows hedging, else
+   * the unhedged channel.
+   */
   forHedgeableCall(): RecommendationServiceClient;
   /** Closes every channel. */
   close(): void;
@@ -66,11 +75,13 @@ export function createRecommendationsChannels(options: {
   const interceptors = [...options.interceptors, budgetInterceptor(hedging.budget)];
   const main = open(hedging.delayMs, interceptors);
   const unhedged = open(undefined, interceptors);
-  // Connect now: the first call that falls back to it must not also pay for a handshake.
-  unhedged.getChannel().getConnectivityState(true);
   return {
     main,
     forHedgeableCall() {
+      // Hedging helps only when attempts leave at once. While `main` connects (at start, after an
+      // outage) both attempts would wait and then go to the first replica ready: twice the calls
+      // for nothing. `true` makes an idle `main` connect, so later calls find it ready.
+      if (main.getChannel().getConnectivityState(true) !== State.READY) return unhedged;
       if (hedging.budget.allowsHedging()) return main;
       hedging.onSuppressed?.();
       return unhedged;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connectivityState as State, status as Status } from '@grpc/grpc-js';
 import { createHedgeBudget, type HedgeBudget } from '../src/hedge-budget';
 import { createRecommendationsClient, type RecommendationsClient } from '../src/recommendations-client';
@@ -30,11 +31,33 @@ describe('hedging Recommend (recommendations-channels.ts)', () => {
       hedging: { delayMs: 20, budget: createHedgeBudget() },
     });
     try {
-      // The first call leaves while round_robin has connected to one replica: a hedge needs two.
+      // The first call connects the channel (it goes unhedged: nothing is connected yet); a hedge
+      // then needs round_robin connected to both replicas, which takes a few ms on loopback.
       await answerers(client, 1);
+      await sleep(200);
       expect(new Set(await answerers(client, 10))).toEqual(new Set(['fast']));
       // The slow replica was asked (round_robin sends it first attempts) but never answered first.
       expect(recommendCalls(set.replicas[0]!)).toBeGreaterThanOrEqual(5);
+    } finally {
+      client.close();
+      await set.stop();
+    }
+  });
+
+  it('sends the calls made while the channel connects unhedged: both attempts would wait for one replica', async () => {
+    const set = await startReplicaSet([answeringAs('slow', 100)]);
+    const client = createRecommendationsClient({
+      address: set.target,
+      timeoutMs: 2000,
+      hedging: { delayMs: 20, budget: createHedgeBudget() },
+    });
+    try {
+      await answerers(client, 1);
+      expect(recommendCalls(set.replicas[0]!)).toBe(1);
+      await sleep(200);
+      // Connected: a call slower than the delay is hedged, here to the same (only) replica.
+      await answerers(client, 1);
+      expect(recommendCalls(set.replicas[0]!)).toBe(3);
     } finally {
       client.close();
       await set.stop();
@@ -86,9 +109,13 @@ describe('the hedge budget with every replica failing', () => {
       timeoutMs: 2000,
       hedging: { delayMs: 20, budget: UNLIMITED },
     });
+    const attempts = () => set.replicas.map(recommendCalls).reduce((a, b) => a + b, 0);
     try {
+      await answerers(client, 1); // connects the hedging channel (this call goes unhedged)
+      await sleep(200);
+      const before = attempts();
       await answerers(client, CALLS);
-      expect(set.replicas.map(recommendCalls).reduce((a, b) => a + b, 0)).toBe(2 * CALLS);
+      expect(attempts() - before).toBe(2 * CALLS);
     } finally {
       client.close();
       await set.stop();
