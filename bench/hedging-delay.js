@@ -56,7 +56,20 @@ async function measure(client, concurrency) {
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const row = (p) => round(percentile(durations, p), 2);
-  return { concurrency, calls: durations.length, p50: row(50), p95: row(95), p99: row(99), max: row(100) };
+  // The share of calls a hedging delay of `ms` would hedge: each is one extra attempt.
+  const slower = (ms) => `${round((100 * durations.filter((d) => d > ms).length) / durations.length, 1)}%`;
+  return {
+    concurrency,
+    calls: durations.length,
+    p50: row(50),
+    p95: row(95),
+    p99: row(99),
+    max: row(100),
+    '>5ms': slower(5),
+    '>10ms': slower(10),
+    '>25ms': slower(25),
+    '>50ms': slower(50),
+  };
 }
 
 async function main() {

@@ -28,8 +28,11 @@ export interface MarketplaceConfig {
   readonly recommendationsTimeoutMs: number;
   /**
    * How long a Recommend or GetBook attempt may take before a second one (a hedge) goes to another
-   * replica; 0 turns hedging off. The default, 5 ms, is just above the p95 of a healthy call
-   * through this client on loopback (2.7–3.9 ms, `node bench/hedging-delay.js`), as gRFC A6 advises.
+   * replica; 0 turns hedging off. gRFC A6 sets it near the p95 of a healthy call: the default, 25 ms,
+   * is that p95 with 16 calls in flight, as a busy pod sends them (14–73 ms, `node
+   * bench/hedging-delay.js`). The idle p95 (2–4 ms) hedged most calls under load: at 200 pages/s
+   * a 5 or 10 ms delay took the rolling-restart test's p99 from 83 ms to 326–389 ms
+   * (docs/operations.md, "Hedging").
    */
   readonly recommendationsHedgingDelayMs: number;
   /** How long SIGTERM waits for in-flight requests before exiting. */
@@ -62,7 +65,7 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
 
 /** RECOMMENDATIONS_HEDGING_DELAY_MS: below the deadline, or a hedge could never be sent. */
 function readHedgingDelay(read: EnvReader, timeoutMs: number): number {
-  const delayMs = read.integer('RECOMMENDATIONS_HEDGING_DELAY_MS', 5, { min: 0, max: 60_000 });
+  const delayMs = read.integer('RECOMMENDATIONS_HEDGING_DELAY_MS', 25, { min: 0, max: 60_000 });
   if (delayMs >= timeoutMs)
     read.problem(
       `RECOMMENDATIONS_HEDGING_DELAY_MS (${delayMs}) must be below RECOMMENDATIONS_TIMEOUT_MS (${timeoutMs}); 0 turns hedging off`,

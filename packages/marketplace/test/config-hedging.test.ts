@@ -13,8 +13,8 @@ function problems(env: Record<string, string>): readonly string[] {
 }
 
 describe('RECOMMENDATIONS_HEDGING_DELAY_MS (config.ts)', () => {
-  it('defaults to 5 ms, near the p95 of a healthy call (bench/hedging-delay.js); 0 turns hedging off', () => {
-    expect(loadConfig({}).recommendationsHedgingDelayMs).toBe(5);
+  it('defaults to 25 ms, near the p95 of a healthy call in a busy pod (bench/hedging-delay.js); 0 is off', () => {
+    expect(loadConfig({}).recommendationsHedgingDelayMs).toBe(25);
     expect(loadConfig({ RECOMMENDATIONS_HEDGING_DELAY_MS: '0' }).recommendationsHedgingDelayMs).toBe(0);
     expect(loadConfig({ RECOMMENDATIONS_HEDGING_DELAY_MS: '40' }).recommendationsHedgingDelayMs).toBe(40);
   });

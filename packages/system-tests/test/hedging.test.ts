@@ -40,13 +40,14 @@ describe('hedging Recommend (issue #24): one of three replicas answers 200 ms la
     const slowBefore = replicas[0]!.calls;
     const pages = await loadPages(marketplace, PAGES);
     expect(pages.filter(isFailedPage)).toEqual([]);
-    // A healthy page takes a few ms; a hedged one the delay (5 ms) more. 150 ms leaves a loaded
-    // 2-core machine 140 ms of margin and is still 50 ms below what the slow replica would cost.
+    // A healthy page takes a few ms; a hedged one the delay (25 ms) more. 150 ms leaves a
+    // loaded 2-core machine 120 ms of margin and is still 50 ms below what the slow replica would cost.
     expect(percentileMs(pages, 99)).toBeLessThan(150);
-    // It worked by hedging: the slow replica was asked, yet (almost) no page waited for it.
-    // (Its cancelled attempts also count as failures for outlier detection, which may eject it
-    // after a second or two: docs/operations.md, "Hedging and outlier detection".)
-    expect(replicas[0]!.calls - slowBefore).toBeGreaterThanOrEqual(20);
+    // It worked by hedging: the slow replica was asked, yet no more than 2 pages (the p99's
+    // allowance) waited for it. Not many more asks are certain: its attempts, cancelled when the
+    // hedge wins, count as failures for outlier detection, which ejects it after 1–2 s
+    // (docs/operations.md, "Hedging and outlier detection").
+    expect(replicas[0]!.calls - slowBefore).toBeGreaterThanOrEqual(5);
   });
 
   it(`with hedging off (RECOMMENDATIONS_HEDGING_DELAY_MS=0) the p99 over ${PAGES / 2} pages is at least ${DELAY_MS} ms`, async () => {
