@@ -1,4 +1,10 @@
-import { type AccessLogPolicy, createEnvReader, LOG_LEVELS, type LogLevel } from '@bookstore/service-kit';
+import {
+  type AccessLogPolicy,
+  createEnvReader,
+  type EnvReader,
+  LOG_LEVELS,
+  type LogLevel,
+} from '@bookstore/service-kit';
 import { type HttpLimits, readHttpLimits } from './http-limits';
 import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
 
@@ -20,6 +26,15 @@ export interface MarketplaceConfig {
   readonly recommendationsAddr: string;
   /** Deadline of every call to Recommendations. */
   readonly recommendationsTimeoutMs: number;
+  /**
+   * How long a Recommend or GetBook attempt may take before a second one (a hedge) goes to another
+   * replica; 0 turns hedging off. gRFC A6 sets it near the p95 of a healthy call: the default, 25 ms,
+   * is that p95 with 16 calls in flight, as a busy pod sends them (14–73 ms, `node
+   * bench/hedging-delay.js`). The idle p95 (2–4 ms) hedged most calls under load: at 200 pages/s
+   * a 5 or 10 ms delay took the rolling-restart test's p99 from 83 ms to 326–389 ms
+   * (docs/operations.md, "Hedging").
+   */
+  readonly recommendationsHedgingDelayMs: number;
   /** How long SIGTERM waits for in-flight requests before exiting. */
   readonly shutdownGraceMs: number;
   /** Mark the `uid` cookie Secure (set it when users reach the site over HTTPS). */
@@ -54,9 +69,20 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
     .filter(Boolean);
 }
 
+/** RECOMMENDATIONS_HEDGING_DELAY_MS: below the deadline, or a hedge could never be sent. */
+function readHedgingDelay(read: EnvReader, timeoutMs: number): number {
+  const delayMs = read.integer('RECOMMENDATIONS_HEDGING_DELAY_MS', 25, { min: 0, max: 60_000 });
+  if (delayMs >= timeoutMs)
+    read.problem(
+      `RECOMMENDATIONS_HEDGING_DELAY_MS (${delayMs}) must be below RECOMMENDATIONS_TIMEOUT_MS (${timeoutMs}); 0 turns hedging off`,
+    );
+  return delayMs;
+}
+
 /** Reads the environment once; throws one ConfigError listing every invalid variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): MarketplaceConfig {
   const read = createEnvReader(env);
+  const recommendationsTimeoutMs = read.integer('RECOMMENDATIONS_TIMEOUT_MS', 300, { min: 1, max: 60_000 });
   const config: MarketplaceConfig = {
     port: read.port('PORT', 5000),
     host: read.string('HOST', '0.0.0.0'),
@@ -67,7 +93,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     },
     metricsPort: read.port('METRICS_PORT', 9091),
     recommendationsAddr: read.string('RECOMMENDATIONS_ADDR', 'localhost:50051'),
-    recommendationsTimeoutMs: read.integer('RECOMMENDATIONS_TIMEOUT_MS', 300, { min: 1, max: 60_000 }),
+    recommendationsTimeoutMs,
+    recommendationsHedgingDelayMs: readHedgingDelay(read, recommendationsTimeoutMs),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     cookieSecure: read.boolean('COOKIE_SECURE', false),
     rateLimitMax: read.integer('RATE_LIMIT_MAX', 0, { min: 0, max: 1_000_000 }),

@@ -8,6 +8,7 @@ import { probeAnswers } from './probes';
 import { flushOnShutdown } from './reader-events/flush-on-shutdown';
 import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
+import { observedHedging } from './observability/hedging-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     address: config.recommendationsAddr,
     timeoutMs: config.recommendationsTimeoutMs,
     interceptors: [createClientMetricsInterceptor(metrics)],
+    hedging: observedHedging(config.recommendationsHedgingDelayMs, metrics.registry),
     security: createChannelSecurity(
       config.recommendationsTls,
       createTlsStatus({ logger, target: config.recommendationsAddr }),
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       metricsPort,
       host: config.host,
       recommendationsAddr: config.recommendationsAddr,
+      recommendationsHedgingDelayMs: config.recommendationsHedgingDelayMs,
       recommendationsTls:
         config.recommendationsTls === undefined ? 'off' : config.recommendationsTls.certFile ? 'mutual' : 'on',
       tracing: tracing !== undefined,

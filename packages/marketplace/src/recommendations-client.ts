@@ -4,7 +4,6 @@ import {
   type BookRecommendation,
   ListBooksRequest,
   type ListBooksResponse,
-  RecommendationServiceClient,
   type RecordEventsRequest,
   type RecordEventsResponse,
 } from '@bookstore/contracts';
@@ -17,7 +16,7 @@ import {
   status as Status,
 } from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
-import { CHANNEL_OPTIONS } from './recommendations-channel-options';
+import { createRecommendationsChannels, type HedgingOptions } from './recommendations-channels';
 import type { ChannelSecurity } from './recommendations-credentials';
 import { type CallContext, failed, settleFailure } from './recommendations-failures';
 
@@ -64,8 +63,9 @@ export interface RecommendationsClient {
 }
 
 /**
- * The one module that calls Recommendations: one channel for the process lifetime, a deadline on
- * every call, and every failure judged by the policy above.
+ * The one module that calls Recommendations: one channel for the process lifetime (two with
+ * hedging: recommendations-channels.ts), a deadline on every call, and every failure judged by
+ * the policy above.
  */
 export function createRecommendationsClient(options: {
   address: string;
@@ -74,17 +74,19 @@ export function createRecommendationsClient(options: {
   interceptors?: Interceptor[];
   /** TLS credentials and options (recommendations-credentials.ts); plaintext without. */
   security?: ChannelSecurity;
+  /** Hedging of Recommend and GetBook (recommendations-channels.ts); off without. */
+  hedging?: HedgingOptions;
 }): RecommendationsClient {
   const security = options.security;
-  const client = new RecommendationServiceClient(
-    options.address,
-    security?.credentials ?? credentials.createInsecure(),
-    {
-      ...CHANNEL_OPTIONS,
-      ...security?.channelOptions,
-      interceptors: options.interceptors ?? [],
-    },
-  );
+  const channels = createRecommendationsChannels({
+    address: options.address,
+    credentials: security?.credentials ?? credentials.createInsecure(),
+    channelOptions: security?.channelOptions ?? {},
+    interceptors: options.interceptors ?? [],
+    hedging: options.hedging,
+  });
+  // Calls that are never hedged (ListBooks, the RecordEvents stream) take the main channel.
+  const client = channels.main;
   const succeeded = security === undefined ? () => undefined : () => security.callSucceeded();
   const callOptions = () => ({ deadline: Date.now() + options.timeoutMs });
   const metadataFor = (requestId: string | undefined) => {
@@ -96,14 +98,16 @@ export function createRecommendationsClient(options: {
   return {
     recommend: (query, context) =>
       new Promise((resolve, reject) => {
-        client.recommend(query, metadataFor(context?.requestId), callOptions(), (error, response) => {
-          if (!error) {
-            succeeded();
-            resolve({ available: true, value: response.recommendations });
-            return;
-          }
-          settleFailure(failed('Recommend', error, context), resolve, reject);
-        });
+        channels
+          .forHedgeableCall()
+          .recommend(query, metadataFor(context?.requestId), callOptions(), (error, response) => {
+            if (!error) {
+              succeeded();
+              resolve({ available: true, value: response.recommendations });
+              return;
+            }
+            settleFailure(failed('Recommend', error, context), resolve, reject);
+          });
       }),
     listBooks: (window = {}, context) =>
       new Promise((resolve, reject) => {
@@ -127,23 +131,25 @@ export function createRecommendationsClient(options: {
       }),
     getBook: (bookId, context) =>
       new Promise((resolve, reject) => {
-        client.getBook({ bookId }, metadataFor(context?.requestId), callOptions(), (error, response) => {
-          if (!error) {
-            succeeded();
-            const { book, alsoViewed } = response;
-            resolve({ available: true, value: book === undefined ? undefined : { book, alsoViewed } });
-            return;
-          }
-          // An answer, not a failure: the page says so with a 404.
-          if (error.code === Status.NOT_FOUND) {
-            succeeded();
-            resolve({ available: true, value: undefined });
-            return;
-          }
-          settleFailure(failed('GetBook', error, context), resolve, reject);
-        });
+        channels
+          .forHedgeableCall()
+          .getBook({ bookId }, metadataFor(context?.requestId), callOptions(), (error, response) => {
+            if (!error) {
+              succeeded();
+              const { book, alsoViewed } = response;
+              resolve({ available: true, value: book === undefined ? undefined : { book, alsoViewed } });
+              return;
+            }
+            // An answer, not a failure: the page says so with a 404.
+            if (error.code === Status.NOT_FOUND) {
+              succeeded();
+              resolve({ available: true, value: undefined });
+              return;
+            }
+            settleFailure(failed('GetBook', error, context), resolve, reject);
+          });
       }),
     openRecordEvents: () => client.recordEvents(),
-    close: () => client.close(),
+    close: () => channels.close(),
   };
 }

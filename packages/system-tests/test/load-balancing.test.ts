@@ -20,7 +20,9 @@ describe('marketplace over three recommendations replicas', () => {
     for (let i = 0; i < PAGES; i += 1) pages.push(await loadPage(`http://127.0.0.1:${marketplace.port}/`));
     expect(pages.filter(isFailedPage)).toEqual([]);
     const served = await Promise.all(replicas.map(recommendCallsServed));
-    expect(served.reduce((a, b) => a + b, 0)).toBe(PAGES);
+    // At least one call a page; a few more when a call slower than the hedging delay (25 ms) was
+    // hedged and both attempts answered (hedging.test.ts).
+    expect(served.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(PAGES);
     for (const count of served) expect(count).toBeGreaterThanOrEqual(PAGES * 0.2);
   });
 
