@@ -3,6 +3,7 @@ import {
   createCatalog,
   createLogger,
   createRecommendationServer,
+  createEventStore,
   createRecommender,
   loadConfig,
   type Recommender,
@@ -22,7 +23,12 @@ export interface RunningServer {
  * port, configured through its own config loader; `env` adds TLS and the like.
  */
 export async function startRecommendations(
-  options: { env?: Record<string, string>; recommender?: Recommender } = {},
+  options: {
+    env?: Record<string, string>;
+    recommender?: Recommender;
+    /** With the embedded event store: GetBook, RecordEvents and ImportEvents are served. */
+    withStore?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -33,11 +39,22 @@ export async function startRecommendations(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const recommender =
-    options.recommender ?? createRecommender({ catalog: createCatalog(BOOKS, { minPerCategory: 6 }) });
-  const server = createRecommendationServer({ config, logger: createLogger({ level: 'silent' }), recommender });
+  const catalog = createCatalog(BOOKS, { minPerCategory: 6 });
+  const recommender = options.recommender ?? createRecommender({ catalog });
+  const logger = createLogger({ level: 'silent' });
+  const store = options.withStore === true ? createEventStore({ url: undefined, logger }) : undefined;
+  store?.startConsumer();
+  const readerEvents = store === undefined ? undefined : { catalog, store };
+  const server = createRecommendationServer({ config, logger, recommender, readerEvents });
   const { port } = await server.start();
-  return { address: `127.0.0.1:${port}`, port, stop: () => server.stop() };
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await server.stop();
+      await store?.close();
+    },
+  };
 }
 
 /** The catalog's titles of one category, in id order. */

@@ -14,10 +14,14 @@ export const BIN = join(
 export type CliResult = FinishedProcess;
 
 /** Only PATH from the test's own environment: no RECOMMENDATIONS_* of the machine leaks in. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }
 

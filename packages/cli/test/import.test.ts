@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestCa, type TestCa } from './support/certificates';
+import { startRecommendations, type RunningServer } from './support/recommendations-server';
+import { runCli, spawnCli } from './support/run-cli';
+import { runToEnd } from '@bookstore/test-support';
+
+const TOKEN = 'import-token-for-tests';
+const line = (eventId: string, userId: number, bookId: number) =>
+  JSON.stringify({ eventId, userId, bookId, kind: 'READER_EVENT_KIND_VIEWED', occurredAt: '2026-11-30T10:00:00Z' });
+
+describe('bookstore import', () => {
+  let dir: string;
+  let tokenFile: string;
+  let eventsFile: string;
+  let server: RunningServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-import-'));
+    tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    eventsFile = join(dir, 'events.jsonl');
+    const lines = Array.from({ length: 1_000 }, (_, i) => line(`e-${i}`, 1 + (i % 50), 1 + (i % 18)));
+    writeFileSync(eventsFile, `${lines.join('\n')}\n`);
+    server = await startRecommendations({ withStore: true, env: { IMPORT_TOKEN_FILE: tokenFile } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => runCli(['--addr', server.address, ...args]);
+
+  it('streams a file and prints what was stored; a second run finds every event a duplicate', async () => {
+    const first = await cli('--json', 'import', eventsFile, '--token-file', tokenFile, '--insecure-token');
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(first.stdout)).toMatchObject({ accepted: 1_000, duplicates: 0, rejected: 0 });
+    const again = await cli('import', eventsFile, '--token-file', tokenFile, '--insecure-token');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('accepted 0, duplicates 1000, rejected 0\n');
+  });
+
+  it('reads stdin with -, lists rejected events and unreadable lines, and exits 4', async () => {
+    const args = ['--addr', server.address, 'import', '-', '--token-file', tokenFile, '--insecure-token'];
+    const child = spawnCli(args, {}, 'pipe');
+    const done = runToEnd(child, 15_000);
+    child.stdin?.end(`${line('s-1', 1, 2)}\nnot json\n\n${line('s-2', 1, 99)}\n`);
+    const result = await done;
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe(
+      'accepted 1, duplicates 0, rejected 2\n  event #1 s-2: unknown book 99\n  line 2: not JSON\n',
+    );
+  });
+
+  it('refuses to send the token without TLS unless --insecure-token says so', async () => {
+    const result = await cli('import', eventsFile, '--token-file', tokenFile);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refusing to send the import token without TLS');
+  });
+
+  it('without a token the server answers UNAUTHENTICATED (exit 26); a wrong one PERMISSION_DENIED (exit 17)', async () => {
+    expect(await cli('import', eventsFile)).toMatchObject({ code: 26 });
+    const wrong = join(dir, 'wrong');
+    writeFileSync(wrong, 'not-the-token');
+    const result = await cli('import', eventsFile, '--token-file', wrong, '--insecure-token');
+    expect(result.code).toBe(17);
+    expect(result.stderr).toContain('PERMISSION_DENIED');
+  });
+});
+
+describe('bookstore import over TLS', () => {
+  let ca: TestCa;
+  let dir: string;
+  let server: RunningServer;
+  beforeAll(async () => {
+    ca = createTestCa('import');
+    dir = mkdtempSync(join(tmpdir(), 'cli-import-tls-'));
+    writeFileSync(join(dir, 'token'), TOKEN);
+    writeFileSync(join(dir, 'events.jsonl'), `${line('t-1', 3, 4)}\n`);
+    const cert = ca.issue('recommendations', { server: ['localhost', '127.0.0.1'] });
+    server = await startRecommendations({
+      withStore: true,
+      env: { TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile, IMPORT_TOKEN_FILE: join(dir, 'token') },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    ca.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the token as call credentials combined with the TLS channel', async () => {
+    const args = ['--addr', `localhost:${server.port}`, '--ca', ca.caFile, 'import', join(dir, 'events.jsonl')];
+    const result = await runCli([...args, '--token-file', join(dir, 'token')]);
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      code: 0,
+      stdout: 'accepted 1, duplicates 0, rejected 0\n',
+      stderr: '',
+    });
+    expect((await runCli(args)).code).toBe(26);
+  });
+});
