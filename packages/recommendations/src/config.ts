@@ -62,6 +62,12 @@ export interface RecommendationsConfig {
   readonly healthPort: number;
   /** A JSON-lines catalog (`{ id, title, author, category }` a line) served instead of the embedded 18 books. */
   readonly catalogFile: string | undefined;
+  // Issue 25 (hostile clients, round 3).
+  /**
+   * Server reflection streams open at once, over v1 and v1alpha (bounded-reflection.ts). Each
+   * holds a window of unread requests and unsent answers; a tool needs one for a moment.
+   */
+  readonly maxReflectionStreams: number;
 }
 
 const MS_MAX = 24 * 60 * 60 * 1000;
@@ -109,6 +115,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
         : undefined,
     healthPort: read.port('HEALTH_PORT', 50052),
     catalogFile: read.optional('CATALOG_FILE'),
+    // Issue 25 (hostile clients, round 3).
+    maxReflectionStreams: read.integer('MAX_REFLECTION_STREAMS', 8, { min: 1, max: 10_000 }),
   };
   if ((certFile === undefined) !== (keyFile === undefined)) {
     read.problem('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

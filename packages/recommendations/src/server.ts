@@ -14,6 +14,7 @@ import { observedServer } from './observability/observed-handlers';
 import { trackSessions } from './grpc/open-sessions';
 import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
+import { boundedReflection } from './bounded-reflection';
 
 export interface BoundPorts {
   readonly port: number;
@@ -99,7 +100,9 @@ export function createRecommendationServer(options: {
     createRecommendationService({ recommender, logger, maxListBooksStreams: config.maxListBooksStreams }),
   );
   health.addToServer(observed);
-  if (config.enableReflection) createReflectionService().addToServer(observed);
+  if (config.enableReflection) {
+    createReflectionService().addToServer(boundedReflection(observed, { maxStreams: config.maxReflectionStreams }));
+  }
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   const healthServer = config.tls === undefined ? undefined : new Server();
