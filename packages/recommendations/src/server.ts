@@ -105,7 +105,8 @@ export function createRecommendationServer(options: {
   }
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
-  const healthServer = config.tls === undefined ? undefined : new Server();
+  // Whatever reaches the pod reaches this port too, so it has the same limits (issue 25).
+  const healthServer = config.tls === undefined ? undefined : new Server(serverOptions(config));
   if (healthServer !== undefined)
     health.addToServer(observedServer(healthServer, { observer, identifyCallers, logger }));
   const metricsServer = createMetricsServer({
