@@ -36,6 +36,14 @@ export interface MarketplaceConfig {
   readonly http: HttpLimits;
   /** TLS (and mutual TLS) to Recommendations; undefined = plaintext. */
   readonly recommendationsTls: RecommendationsTlsConfig | undefined;
+  // Issue 25 (hostile clients, round 3).
+  /**
+   * Client errors (4xx) logged each second (`ACCESS_LOG_CLIENT_ERRORS_PER_SECOND`, 10); past it
+   * they are sampled at `ACCESS_LOG_SAMPLE_RATE` and counted: a client decides how many 4xx it
+   * causes, and 2,000 of them wrote 30.5 MB of log. 10 a second is 864,000 lines a day, enough
+   * to read what a misbehaving client sends.
+   */
+  readonly accessLogClientErrorsPerSecond: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -69,6 +77,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     http: readHttpLimits(read),
     recommendationsTls: readRecommendationsTls(read),
+    // Issue 25 (hostile clients, round 3).
+    accessLogClientErrorsPerSecond: read.integer('ACCESS_LOG_CLIENT_ERRORS_PER_SECOND', 10, { min: 0, max: 1_000_000 }),
   };
   read.finish();
   return Object.freeze(config);
