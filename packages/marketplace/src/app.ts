@@ -68,7 +68,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(requestIdHeader);
   await app.register(draining, { isReady });
 
-  await app.register(accessLog, { policy: config.accessLog, random: options.random });
+  await app.register(accessLog, {
+    policy: config.accessLog,
+    clientErrorsPerSecond: config.accessLogClientErrorsPerSecond,
+    suppressed: options.metrics?.accessLogSuppressed,
+    random: options.random,
+  });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
   await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });

@@ -57,6 +57,14 @@ export interface MarketplaceConfig {
    * second, cover a minute of Recommendations being away.
    */
   readonly readerEventsOutboxSize: number;
+  // Issue 25 (hostile clients, round 3).
+  /**
+   * Client errors (4xx) logged each second (`ACCESS_LOG_CLIENT_ERRORS_PER_SECOND`, 10); past it
+   * they are sampled at `ACCESS_LOG_SAMPLE_RATE` and counted: a client decides how many 4xx it
+   * causes, and 2,000 of them wrote 30.5 MB of log. 10 a second is 864,000 lines a day, enough
+   * to read what a misbehaving client sends.
+   */
+  readonly accessLogClientErrorsPerSecond: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -103,6 +111,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     http: readHttpLimits(read),
     recommendationsTls: readRecommendationsTls(read),
     readerEventsOutboxSize: read.integer('READER_EVENTS_OUTBOX_SIZE', 10_000, { min: 1, max: 1_000_000 }),
+    // Issue 25 (hostile clients, round 3).
+    accessLogClientErrorsPerSecond: read.integer('ACCESS_LOG_CLIENT_ERRORS_PER_SECOND', 10, { min: 0, max: 1_000_000 }),
   };
   read.finish();
   return Object.freeze(config);

@@ -86,6 +86,12 @@ export interface RecommendationsConfig {
    * Marketplace's deadline is 300 ms.
    */
   readonly storeReadTimeoutMs: number;
+  // Issue 25 (hostile clients, round 3).
+  /**
+   * Server reflection streams open at once, over v1 and v1alpha (bounded-reflection.ts). Each
+   * holds a window of unread requests and unsent answers; a tool needs one for a moment.
+   */
+  readonly maxReflectionStreams: number;
 }
 
 const MS_MAX = 24 * 60 * 60 * 1000;
@@ -138,6 +144,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     maxImportStreams: read.integer('MAX_IMPORT_STREAMS', 4, { min: 1, max: 1_000 }),
     maxRecordEventsStreams: read.integer('MAX_RECORD_EVENTS_STREAMS', 32, { min: 1, max: 100_000 }),
     storeReadTimeoutMs: read.integer('STORE_READ_TIMEOUT_MS', 50, { min: 1, max: 60_000 }),
+    // Issue 25 (hostile clients, round 3).
+    maxReflectionStreams: read.integer('MAX_REFLECTION_STREAMS', 8, { min: 1, max: 10_000 }),
   };
   // The value is not echoed: a URL may carry the store's password.
   if (config.storeUrl !== undefined && !/^rediss?:\/\//i.test(config.storeUrl)) {

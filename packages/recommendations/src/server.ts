@@ -17,6 +17,7 @@ import { observedServer } from './observability/observed-handlers';
 import { trackSessions } from './grpc/open-sessions';
 import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
+import { boundedReflection } from './bounded-reflection';
 
 export interface BoundPorts {
   readonly port: number;
@@ -117,10 +118,13 @@ export function createRecommendationServer(options: {
     }),
   );
   health.addToServer(observed);
-  if (config.enableReflection) createReflectionService().addToServer(observed);
+  if (config.enableReflection) {
+    createReflectionService().addToServer(boundedReflection(observed, { maxStreams: config.maxReflectionStreams }));
+  }
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
-  const healthServer = config.tls === undefined ? undefined : new Server();
+  // Whatever reaches the pod reaches this port too, so it has the same limits (issue 25).
+  const healthServer = config.tls === undefined ? undefined : new Server(serverOptions(config));
   if (healthServer !== undefined)
     health.addToServer(observedServer(healthServer, { observer, identifyCallers, logger }));
   const metricsServer = createMetricsServer({

@@ -1,4 +1,4 @@
-import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts';
+import { BookCategory, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -20,6 +20,7 @@ async function idleSessions(address: string, count: number): Promise<ClientHttp2
 }
 
 const isClosed = (s: ClientHttp2Session) => s.closed || s.destroyed;
+const RECOMMEND = `/${RECOMMENDATION_SERVICE_NAME}/Recommend`;
 
 describe('MAX_CONNECTIONS', () => {
   let server: TestServer;
@@ -71,5 +72,61 @@ describe('MAX_CONNECTIONS', () => {
     expect(flood.filter((s) => !isClosed(s)).length).toBeLessThan(held);
     expect(isClosed(busy[0]!)).toBe(false);
     for (const s of [...busy, ...flood]) s.destroy();
+  }, 20_000);
+});
+
+describe('MAX_CONNECTIONS, every connection busy', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { MAX_CONNECTIONS: '20' } });
+  });
+  afterAll(() => server.close());
+
+  it('closes the connections holding the most calls open over a second; one with a single long call stays', async () => {
+    // One connection with a single long call (a health Watch), opened first: the oldest.
+    const [watcher] = await idleSessions(server.address, 1);
+    const watch = watcher!.request({
+      ':method': 'POST',
+      ':path': '/grpc.health.v1.Health/Watch',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    watch.on('error', () => undefined);
+    const name = Buffer.from('readiness');
+    watch.end(Buffer.concat([Buffer.from([0, 0, 0, 0, name.length + 2, 0x0a, name.length]), name]));
+    await new Promise((resolve) => watch.once('response', resolve));
+    // The rest of the cap: 4 Recommend calls each whose request never ends, without a deadline.
+    const busy = await idleSessions(server.address, 19);
+    for (const session of busy) {
+      for (let i = 0; i < 4; i += 1) {
+        const stream = session.request(
+          { ':method': 'POST', ':path': RECOMMEND, 'content-type': 'application/grpc', te: 'trailers' },
+          { endStream: false },
+        );
+        stream.on('error', () => undefined);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the calls now count as stalled
+
+    const user = new RecommendationServiceClient(server.address, credentials.createInsecure());
+    try {
+      const ready = await new Promise<Error | undefined>((resolve) => user.waitForReady(Date.now() + 8000, resolve));
+      expect(ready).toBeUndefined();
+      const answer = await new Promise<string>((resolve) =>
+        user.recommend(
+          { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 3 },
+          new Metadata(),
+          { deadline: Date.now() + 1000 },
+          (error, response) => resolve(error ? error.message : `${response.recommendations.length} books`),
+        ),
+      );
+      expect(answer).toBe('3 books');
+    } finally {
+      user.close();
+    }
+    // A tenth of the cap (2) closed, from the connections with 4 stalled calls; the watcher kept.
+    expect(busy.filter(isClosed).length).toBe(2);
+    expect(isClosed(watcher!)).toBe(false);
+    for (const s of [watcher!, ...busy]) s.destroy();
   }, 20_000);
 });

@@ -22,32 +22,40 @@ type ReflectionResponse = {
   errorResponse?: { errorCode: number };
 };
 
-/** One request over the bidi ServerReflectionInfo stream, as grpcurl sends it. */
-async function reflect(address: string, request: Record<string, unknown>): Promise<ReflectionResponse> {
+type ReflectionCall = NodeJS.EventEmitter & { write(m: object): void; end(): void; cancel(): void };
+
+/** A v1 reflection client of `address`. */
+function reflectionClient(address: string): { serverReflectionInfo(): ReflectionCall; close(): void } {
   const definition = loadSync(REFLECTION_PROTO, { keepCase: false });
   const pkg = loadPackageDefinition(definition) as unknown as {
     grpc: {
       reflection: {
         v1: {
-          ServerReflection: new (
-            a: string,
-            c: unknown,
-          ) => { serverReflectionInfo(): NodeJS.EventEmitter & { write(m: object): void; end(): void }; close(): void };
+          ServerReflection: new (a: string, c: unknown) => { serverReflectionInfo(): ReflectionCall; close(): void };
         };
       };
     };
   };
-  const client = new pkg.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
+  return new pkg.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
+}
+
+/** Sends `request` on an open stream; resolves with the answer, rejects with the call's error. */
+function ask(call: ReflectionCall, request: Record<string, unknown>): Promise<ReflectionResponse> {
+  return new Promise((resolve, reject) => {
+    call.once('data', resolve);
+    call.once('error', reject);
+    call.write(request);
+  });
+}
+
+/** One request over the bidi ServerReflectionInfo stream, as grpcurl sends it. */
+async function reflect(address: string, request: Record<string, unknown>): Promise<ReflectionResponse> {
+  const client = reflectionClient(address);
   try {
-    return await new Promise((resolve, reject) => {
-      const call = client.serverReflectionInfo();
-      call.on('data', (response: ReflectionResponse) => {
-        resolve(response);
-        call.end();
-      });
-      call.on('error', reject);
-      call.write(request);
-    });
+    const call = client.serverReflectionInfo();
+    const response = await ask(call, request);
+    call.end();
+    return response;
   } finally {
     client.close();
   }
@@ -110,6 +118,30 @@ describe('server reflection', () => {
       const error = await reflect(server.address, { listServices: '' }).catch((e: ServiceError) => e);
       expect((error as ServiceError).code).toBe(Status.UNIMPLEMENTED);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('holds at most MAX_REFLECTION_STREAMS streams open; further ones RESOURCE_EXHAUSTED, a closed one frees its place', async () => {
+    const server = await startTestServer({ env: { MAX_REFLECTION_STREAMS: '2' } });
+    const client = reflectionClient(server.address);
+    try {
+      const held = [client.serverReflectionInfo(), client.serverReflectionInfo()];
+      for (const call of held) {
+        call.on('error', () => undefined);
+        expect((await ask(call, { listServices: '' })).listServicesResponse).toBeDefined();
+      }
+      const refused = await ask(client.serverReflectionInfo(), { listServices: '' }).catch((e: ServiceError) => e);
+      expect((refused as ServiceError).code).toBe(Status.RESOURCE_EXHAUSTED);
+      const ended = new Promise((resolve) => held[0]!.on('status', resolve));
+      held[0]!.end();
+      await ended;
+      const next = client.serverReflectionInfo();
+      expect((await ask(next, { listServices: '' })).listServicesResponse).toBeDefined();
+      next.end();
+      held[1]!.cancel();
+    } finally {
+      client.close();
       await server.close();
     }
   });

@@ -10,6 +10,8 @@ export interface MarketplaceMetrics {
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   /** Pages rendered, `outcome` `complete` or `degraded` (without what Recommendations should add). */
   readonly pagesRendered: Counter<'page' | 'outcome'>;
+  /** Access-log lines of client errors held back past their budget (observability/access-log.ts). */
+  readonly accessLogSuppressed: Counter;
 }
 
 /** A registry of its own, so apps built in one test process do not share counters. */
@@ -46,6 +48,11 @@ export function createMarketplaceMetrics(): MarketplaceMetrics {
       registers: [registry],
     }),
     pagesRendered: pagesRenderedCounter(registry),
+    accessLogSuppressed: new Counter({
+      name: 'marketplace_access_log_suppressed_total',
+      help: 'Access-log lines of client errors (4xx) not written: past ACCESS_LOG_CLIENT_ERRORS_PER_SECOND and not sampled.',
+      registers: [registry],
+    }),
   };
 }
 

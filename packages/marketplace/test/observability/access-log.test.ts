@@ -60,6 +60,43 @@ describe('which requests the access log keeps', () => {
   });
 });
 
+describe('what a client controls in the access log (issue 25)', () => {
+  let server: FakeRecommendations;
+  beforeAll(async () => {
+    server = await startFakeRecommendations();
+  });
+  afterAll(() => server.stop());
+
+  it('cuts the URL to 256 characters and says how long it was', async () => {
+    const t = await buildTestApp({ address: server.address });
+    try {
+      const url = `/${'a'.repeat(1500)}`;
+      expect(await get(t, url, 'long')).toBe(404);
+      expect(t.logs.find((l) => l.reqId === 'long')).toMatchObject({ url: url.slice(0, 256), urlLength: 1501 });
+      expect(await get(t, '/nope', 'short')).toBe(404);
+      expect(t.logs.find((l) => l.reqId === 'short')).not.toHaveProperty('urlLength');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('logs ACCESS_LOG_CLIENT_ERRORS_PER_SECOND client errors a second, the rest sampled', async () => {
+    const t = await buildTestApp({
+      address: server.address,
+      env: { ACCESS_LOG_SAMPLE_RATE: '0', ACCESS_LOG_CLIENT_ERRORS_PER_SECOND: '2' },
+    });
+    try {
+      for (let i = 0; i < 30; i += 1) expect(await get(t, '/nope', `missing-${i}`)).toBe(404);
+      const lines = completed(t).length;
+      // 2 a second: 30 requests in-process take well under a second, two if the clock ticks.
+      expect(lines).toBeGreaterThanOrEqual(2);
+      expect(lines).toBeLessThanOrEqual(4);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('a slow page', () => {
   it('is logged at rate 0 once it takes ACCESS_LOG_SLOW_MS', async () => {
     let delayMs = 0;
@@ -97,6 +134,7 @@ describe('a slow page', () => {
 describe('the access-log settings', () => {
   it('default to errors, pages over 250 ms and 1 in 100 of the rest', () => {
     expect(loadConfig({}).accessLog).toEqual({ slowMs: 250, sampleRate: 0.01 });
+    expect(loadConfig({}).accessLogClientErrorsPerSecond).toBe(10);
   });
 
   it('refuse a rate outside 0..1 with a message naming it', () => {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { callerOfSession } from '../grpc/caller-identity';
 import { http2ServersOf } from '../grpc/open-sessions';
 import { levelFor } from './access-log-line';
+import { refusedForWhatTheClientSent } from './rejected-calls';
 import type { MethodMetrics, ServerMetrics } from './server-metrics';
 
 /** What is known about one call, from its first HTTP/2 frame to its status. */
@@ -54,8 +55,11 @@ function statusWritten(stream: ServerHttp2Stream): Status | undefined {
 }
 
 export interface CallObserver {
-  /** Counters of a method, for the handler wrapper; registered once per method path. */
-  countersFor(method: { path: string; requestStream: boolean; responseStream: boolean }): MethodMetrics;
+  /**
+   * Counters of a method `server` serves, for the handler wrapper; registered once per method
+   * path (the same method on two servers shares them).
+   */
+  countersFor(method: { path: string; requestStream: boolean; responseStream: boolean }, server: Server): MethodMetrics;
   /** Ends `record` with `code` now (the handler's answer), or leaves it to the stream's close. */
   end(record: CallRecord, code: Status): void;
   /** Watches every stream of `server`'s HTTP/2 servers; call after binding. */
@@ -71,7 +75,11 @@ export interface CallObserver {
  * or, when grpc-js wrote one itself below the handlers (a passed deadline, an unparseable or
  * oversized message, a refused caller) or the client reset the stream, with what the stream
  * carried when it closed. Calls to unknown methods are counted with every label `unknown`
- * (the path is the client's choice: as a label it would be unbounded) and code Unimplemented.
+ * (the path is the client's choice: as a label it would be unbounded) and code Unimplemented,
+ * and so are calls to a method the server they reached does not serve (a `Recommend` sent to the
+ * plaintext health port). A call grpc-js refused before its handler ran, for what the client sent
+ * (rejected-calls.ts), is counted in `grpc_server_rejected_total` too: the availability SLO leaves
+ * it out (issue 25).
  *
  * This reads grpc-js' private `http2Servers`; when an upgrade moves it, it logs an error instead
  * of stopping the service, and the metrics tests fail.
@@ -85,6 +93,12 @@ export function createCallObserver(options: {
 }): CallObserver {
   const { logger, metrics, identifyCallers, shouldLog } = options;
   const byPath = new Map<string, MethodMetrics>();
+  const servedBy = new WeakMap<Server, Set<string>>();
+  const pathsServedBy = (server: Server) => {
+    let paths = servedBy.get(server);
+    if (paths === undefined) servedBy.set(server, (paths = new Set()));
+    return paths;
+  };
   const unknownLabels = {
     grpc_type: 'unknown' as MethodLabels['grpc_type'],
     grpc_service: 'unknown',
@@ -96,6 +110,10 @@ export function createCallObserver(options: {
     record.ended = true;
     const seconds = (performance.now() - record.started) / 1000;
     record.counters.handled(code, seconds);
+    // No handler ran (the handler wrapper names the request id first thing).
+    if (record.requestId === undefined && refusedForWhatTheClientSent(code, record.headers)) {
+      record.counters.rejected(code);
+    }
     const level = levelFor(code, below);
     if (!logger.isLevelEnabled(level)) return;
     const durationMs = Math.round(seconds * 1_000_000) / 1000;
@@ -114,12 +132,12 @@ export function createCallObserver(options: {
     );
   }
 
-  function onStream(stream: RecordedStream, headers: IncomingHttpHeaders) {
+  function onStream(stream: RecordedStream, headers: IncomingHttpHeaders, served: Set<string>) {
     // grpc-js answers a stream of any other content type 415 before looking at the path: not a
     // gRPC call, so not counted (a scanner's plain HTTP/2 GET is not one).
     if (!headers['content-type']?.startsWith('application/grpc')) return;
     const path = headers[':path'] as string;
-    const counters = byPath.get(path);
+    const counters = served.has(path) ? byPath.get(path) : undefined;
     if (counters === undefined) {
       unknown ??= metrics.forMethod(unknownLabels);
       unknown.started();
@@ -163,7 +181,8 @@ export function createCallObserver(options: {
   }
 
   return {
-    countersFor(method) {
+    countersFor(method, server) {
+      pathsServedBy(server).add(method.path);
       let counters = byPath.get(method.path);
       if (counters === undefined) {
         counters = metrics.forMethod(methodLabels(method));
@@ -183,9 +202,12 @@ export function createCallObserver(options: {
         logger.error('grpc-js internals moved: calls are not counted or logged');
         return;
       }
+      const served = pathsServedBy(server);
       for (const http2Server of http2Servers) {
         http2Server.on('session', notePeer);
-        http2Server.on('stream', onStream);
+        http2Server.on('stream', (stream: RecordedStream, headers: IncomingHttpHeaders) =>
+          onStream(stream, headers, served),
+        );
       }
     },
   };

@@ -104,6 +104,7 @@ function observeWrites(call: StreamCall, counters: MethodMetrics, id: string) {
  * with the status its handler answered. The observer (call-observer.ts) does the rest.
  */
 function observeService(
+  server: Server,
   definition: ServiceDefinition,
   implementation: UntypedServiceImplementation,
   options: ObserveOptions,
@@ -113,7 +114,7 @@ function observeService(
   for (const [name, method] of Object.entries(definition)) {
     const handler = implementation[name] ?? implementation[method.originalName ?? name];
     if (handler === undefined) continue;
-    const counters = observer.countersFor(method);
+    const counters = observer.countersFor(method, server);
     if (!method.responseStream) {
       // Unary and client-streaming calls both answer once, through a callback.
       const clientStreaming = method.requestStream;
@@ -167,6 +168,6 @@ function observeService(
 export function observedServer(server: Server, options: ObserveOptions): Pick<Server, 'addService'> {
   return {
     addService: (definition, implementation) =>
-      server.addService(definition, observeService(definition, implementation, options)),
+      server.addService(definition, observeService(server, definition, implementation, options)),
   };
 }

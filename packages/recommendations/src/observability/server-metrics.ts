@@ -9,6 +9,8 @@ export interface MethodMetrics {
   sent(): void;
   /** The call ended with `code` after `seconds`. */
   handled(code: Status, seconds: number): void;
+  /** The call, counted as handled too, was refused for what the client sent before a handler ran. */
+  rejected(code: Status): void;
 }
 
 export interface ServerMetrics {
@@ -29,6 +31,7 @@ interface Pending {
   received: number;
   sent: number;
   readonly handled: Map<Status, number>;
+  readonly rejected: Map<Status, number>;
 }
 
 /**
@@ -72,6 +75,23 @@ export function createServerMetrics(): ServerMetrics {
         for (const [code, count] of method.handled) {
           if (count > 0) this.inc({ ...method.labels, grpc_code: goCodeName(code) }, count);
           method.handled.set(code, 0);
+        }
+      }
+    },
+  });
+  // Not in go-grpc-prometheus: the part of grpc_server_handled_total that grpc-js refused before
+  // any handler ran, for what the client sent (call-observer.ts). The availability SLO subtracts
+  // it: it counts what the service did for well-formed calls (issue 25).
+  new Counter({
+    name: 'grpc_server_rejected_total',
+    help: 'RPCs refused before a handler ran, for what the client sent (a malformed message, a deadline under 50 ms that passed first); also counted in grpc_server_handled_total.',
+    labelNames: [...labelNames, 'grpc_code'],
+    registers: [registry],
+    collect() {
+      for (const method of pending) {
+        for (const [code, count] of method.rejected) {
+          if (count > 0) this.inc({ ...method.labels, grpc_code: goCodeName(code) }, count);
+          method.rejected.set(code, 0);
         }
       }
     },
@@ -122,7 +142,7 @@ export function createServerMetrics(): ServerMetrics {
     },
     countDegraded: (operation) => degraded.inc({ operation }),
     forMethod(labels) {
-      const counts: Pending = { labels, started: 0, received: 0, sent: 0, handled: new Map() };
+      const counts: Pending = { labels, started: 0, received: 0, sent: 0, handled: new Map(), rejected: new Map() };
       pending.push(counts);
       const histogram = handlingSeconds.labels(labels);
       return {
@@ -138,6 +158,9 @@ export function createServerMetrics(): ServerMetrics {
         handled(code, seconds) {
           counts.handled.set(code, (counts.handled.get(code) ?? 0) + 1);
           histogram.observe(seconds);
+        },
+        rejected(code) {
+          counts.rejected.set(code, (counts.rejected.get(code) ?? 0) + 1);
         },
       };
     },

@@ -59,6 +59,17 @@ describe('Prometheus metrics at /metrics', () => {
     expect(text).not.toMatch(/NoSuchMethod|nope/);
   });
 
+  it('counts the calls refused before a handler ran, for what the client sent, in grpc_server_rejected_total', async () => {
+    const text = await server.metrics();
+    const labels = { grpc_type: 'unary', grpc_service: SERVICE, grpc_method: 'Recommend' };
+    const rejected = (grpc_code: string) => sampleValue(text, 'grpc_server_rejected_total', { ...labels, grpc_code });
+    expect(rejected('ResourceExhausted')).toBe(1); // the 1 MiB request of beforeAll
+    // Answered by the handler: not rejected, whatever the code.
+    expect(rejected('OK')).toBeUndefined();
+    expect(rejected('InvalidArgument')).toBeUndefined();
+    expect(rejected('NotFound')).toBeUndefined();
+  });
+
   it('includes the default Node process metrics', async () => {
     const text = await server.metrics();
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);

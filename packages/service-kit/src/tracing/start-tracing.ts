@@ -2,6 +2,7 @@
 import type * as GrpcInstrumentationModule from '@opentelemetry/instrumentation-grpc';
 import type * as HttpInstrumentationModule from '@opentelemetry/instrumentation-http';
 import type * as SdkNodeModule from '@opentelemetry/sdk-node';
+import { createEdgePropagator } from './edge-propagator';
 
 export interface Tracing {
   /** Flushes buffered spans and stops exporting; call during shutdown. */
@@ -22,16 +23,25 @@ export interface Tracing {
 export function startTracing(options: {
   serviceName: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * A service the internet reaches: traces start here, whatever clients send, unless
+   * `trustIncomingContext` (edge-propagator.ts); baggage is dropped either way.
+   */
+  edge?: { trustIncomingContext: boolean };
 }): Tracing | undefined {
   if (!options.env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
   // Required lazily so that none of it is loaded when tracing is off.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof SdkNodeModule;
+  const { NodeSDK, core } = require('@opentelemetry/sdk-node') as typeof SdkNodeModule;
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof HttpInstrumentationModule;
   const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof GrpcInstrumentationModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     serviceName: options.env.OTEL_SERVICE_NAME ?? options.serviceName,
+    // Otherwise OTEL_PROPAGATORS (W3C trace context and baggage by default).
+    ...(options.edge && {
+      textMapPropagator: createEdgePropagator(new core.W3CTraceContextPropagator(), options.edge.trustIncomingContext),
+    }),
     instrumentations: [
       new HttpInstrumentation({
         // Probes and scrapes are not traffic worth tracing.
