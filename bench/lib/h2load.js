@@ -29,9 +29,17 @@ function requestMicros(log) {
  * One h2load run from the load core. h2load counts HTTP 200 even when grpc-status is not 0, so
  * the caller also checks the server's own counters and the bytes per response.
  */
-function runH2load({ cpu, port, seconds, warmupSeconds = 0, clients = 8, streams = 16 }) {
+function runH2load({
+  cpu,
+  port,
+  seconds,
+  warmupSeconds = 0,
+  clients = 8,
+  streams = 16,
+  request = { userId: 1, category: 1, maxResults: 3 },
+}) {
   const body = join(work, 'recommend.bin');
-  writeFileSync(body, grpcFrame({ userId: 1, category: 1, maxResults: 3 }));
+  writeFileSync(body, grpcFrame(request));
   const log = join(work, 'requests.log');
   // h2load appends to its log file: start each run with an empty one.
   rmSync(log, { force: true });

@@ -93,6 +93,38 @@ def open_channel(address: str):
     return grpc.secure_channel(address, credentials)
 
 
+def check_import(stub, pb, token: str) -> None:
+    """ImportEvents (client streaming) with the operator token as call metadata, then GetBook."""
+    def events():
+        for i in range(3):
+            yield pb.ImportEventsRequest(
+                event=pb.ReaderEvent(event_id=f"py-{i}", user_id=77, book_id=1 + i, kind=pb.READER_EVENT_KIND_VIEWED)
+            )
+        yield pb.ImportEventsRequest(event=pb.ReaderEvent(event_id="py-bad", user_id=77, book_id=99,
+                                                          kind=pb.READER_EVENT_KIND_VIEWED))
+
+    try:
+        stub.ImportEvents(events(), timeout=5)
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error.code()
+        print("ok ImportEvents without a token -> UNAUTHENTICATED")
+    else:
+        raise AssertionError("ImportEvents without a token was accepted")
+    answer = stub.ImportEvents(events(), timeout=5, metadata=[("authorization", f"Bearer {token}")])
+    assert (answer.accepted, answer.duplicates, answer.rejected_count) == (3, 0, 1), answer
+    assert answer.rejected[0].index == 3 and answer.rejected[0].reason == "unknown book 99", answer
+    print("ok ImportEvents with the token -> 3 accepted, 1 rejected (index 3, unknown book 99)")
+    book = stub.GetBook(pb.GetBookRequest(book_id=1), timeout=5)
+    assert book.book.id == 1, book
+    try:
+        stub.GetBook(pb.GetBookRequest(book_id=9999), timeout=5)
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.NOT_FOUND, error.code()
+        print(f"ok GetBook 1 -> {book.book.title!r}; 9999 -> NOT_FOUND")
+    else:
+        raise AssertionError("GetBook 9999 was answered")
+
+
 def main() -> None:
     proto_dir, address = sys.argv[1], sys.argv[2]
     out_dir = tempfile.mkdtemp(prefix="bookstore-py-")
@@ -139,6 +171,9 @@ def main() -> None:
                 print(f"ok {code.name}: {details}")
             else:
                 raise AssertionError(f"expected {code.name} for {request}")
+        token = os.environ.get("IMPORT_TOKEN")
+        if token:
+            check_import(stub, pb, token)
         if len(sys.argv) > 3:
             check_operations(channel, out_dir, sys.argv[3], sys.argv[4], sys.argv[5])
     print("python client: all checks passed")

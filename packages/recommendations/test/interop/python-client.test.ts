@@ -1,9 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { dirname, join } from 'node:path';
 import { createTestPki } from '@bookstore/dev-certificates';
+import { createEmbeddedStore } from '../../src/store/embedded-store';
 import { startTestServer } from '../support/test-server';
 
 /**
@@ -68,7 +70,11 @@ describe('a Python client generated from proto/', () => {
   });
 
   it('gets the documented results and status codes, health, reflection, request id, limits and metrics', async () => {
-    const server = await startTestServer();
+    // With the embedded store and an import token: ImportEvents and GetBook too.
+    const tokenDir = mkdtempSync(join(tmpdir(), 'interop-token-'));
+    writeFileSync(join(tokenDir, 'token'), 'python-import-token');
+    const store = createEmbeddedStore();
+    const server = await startTestServer({ store, env: { IMPORT_TOKEN_FILE: join(tokenDir, 'token') } });
     try {
       // Asynchronous: the server runs in this process and must keep answering meanwhile.
       const result = await promisify(execFile)(
@@ -81,10 +87,13 @@ describe('a Python client generated from proto/', () => {
           join(require.resolve('@grpc/reflection/package.json'), '..', 'build', 'proto'),
           `http://127.0.0.1:${server.ports.metricsPort}/metrics`,
         ],
-        { encoding: 'utf8', timeout: 60_000 },
+        { encoding: 'utf8', timeout: 60_000, env: { ...process.env, IMPORT_TOKEN: 'python-import-token' } },
       );
       expect(result.stderr).toBe('');
       for (const check of [
+        'ImportEvents without a token -> UNAUTHENTICATED',
+        'ImportEvents with the token -> 3 accepted',
+        'GetBook 1 ->',
         'x-request-id echoed',
         '1 MiB request -> RESOURCE_EXHAUSTED',
         'health',
@@ -95,6 +104,8 @@ describe('a Python client generated from proto/', () => {
       expect(result.stdout).toContain('python client: all checks passed');
     } finally {
       await server.close();
+      await store.close();
+      rmSync(tokenDir, { recursive: true, force: true });
     }
   });
 
