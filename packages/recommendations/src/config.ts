@@ -68,6 +68,12 @@ export interface RecommendationsConfig {
    */
   readonly storeUrl: string | undefined;
   /**
+   * Valkey: how long an event a consumer read stays unapplied (its replica died) before another
+   * replica claims and applies it. 30 s: longer than any healthy apply, short enough that a
+   * crashed replica's events reach the read models within a minute.
+   */
+  readonly storeClaimIdleMs: number;
+  /**
    * The operators' ImportEvents token: a file (a mounted Kubernetes Secret), re-read when it
    * changes. Unset: ImportEvents refuses every call.
    */
@@ -140,6 +146,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     healthPort: read.port('HEALTH_PORT', 50052),
     catalogFile: read.optional('CATALOG_FILE'),
     storeUrl: read.optional('STORE_URL'),
+    storeClaimIdleMs: read.integer('STORE_CLAIM_IDLE_MS', 30_000, { min: 1_000, max: MS_MAX }),
     importTokenFile: read.optional('IMPORT_TOKEN_FILE'),
     maxImportStreams: read.integer('MAX_IMPORT_STREAMS', 4, { min: 1, max: 1_000 }),
     maxRecordEventsStreams: read.integer('MAX_RECORD_EVENTS_STREAMS', 32, { min: 1, max: 100_000 }),

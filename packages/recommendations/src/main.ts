@@ -19,8 +19,12 @@ async function main(): Promise<void> {
     config.catalogFile === undefined
       ? createCatalog(BOOKS, { minPerCategory: 6 })
       : loadCatalogFile(config.catalogFile);
-  const store = createEventStore({ url: config.storeUrl, limits: DEFAULT_READ_MODEL_LIMITS, logger });
-  store.startConsumer();
+  const store = createEventStore({
+    url: config.storeUrl,
+    limits: DEFAULT_READ_MODEL_LIMITS,
+    logger,
+    claimIdleMs: config.storeClaimIdleMs,
+  });
   const server = createRecommendationServer({
     config,
     logger,

@@ -82,7 +82,8 @@ export function createRecommendationServer(options: {
   recommender: Recommender;
   /**
    * With both, Recommend is personalised for known readers, and GetBook and RecordEvents are
-   * served; without, those two answer UNIMPLEMENTED. The caller starts and closes the store.
+   * served; without, those two answer UNIMPLEMENTED. The server starts the store's consumer when
+   * it starts (counting what it applies); the caller closes the store after stop().
    */
   readerEvents?: { catalog: Catalog; store: EventStore };
   /** Draws the access log's sample (Math.random unless a test seeds it). */
@@ -138,6 +139,7 @@ export function createRecommendationServer(options: {
   let stopping: Promise<void> | undefined;
   return {
     async start() {
+      options.readerEvents?.store.startConsumer(() => metrics.countApplied());
       const tls = createServerCredentials(config.tls);
       await tls.loaded();
       // Each port's observer, session tracking and connection cap attach as soon as it is bound,

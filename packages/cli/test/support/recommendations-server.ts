@@ -43,7 +43,6 @@ export async function startRecommendations(
   const recommender = options.recommender ?? createRecommender({ catalog });
   const logger = createLogger({ level: 'silent' });
   const store = options.withStore === true ? createEventStore({ url: undefined, logger }) : undefined;
-  store?.startConsumer();
   const readerEvents = store === undefined ? undefined : { catalog, store };
   const server = createRecommendationServer({ config, logger, recommender, readerEvents });
   const { port } = await server.start();

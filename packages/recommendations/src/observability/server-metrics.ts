@@ -22,6 +22,8 @@ export interface ServerMetrics {
   countEvents(counts: { appended: number; duplicates: number; rejected: number }): void;
   /** An answer made without the store (it failed or was slow): `operation` is recommend or get_book. */
   countDegraded(operation: string): void;
+  /** One logged event applied to the read models by this replica's consumer. */
+  countApplied(): void;
 }
 
 /** Counts not yet added to their prom-client counter; see createServerMetrics. */
@@ -117,6 +119,11 @@ export function createServerMetrics(): ServerMetrics {
   });
   ready.set(0);
   // Counted per batch or per degraded answer, never on the anonymous Recommend path: inc() is fine.
+  const applied = new Counter({
+    name: 'recommendations_reader_events_applied_total',
+    help: 'Logged reader events this replica applied to the read models; summed over replicas, each event once.',
+    registers: [registry],
+  });
   const events = new Counter({
     name: 'recommendations_reader_events_total',
     help: 'Reader events received by RecordEvents, by outcome: stored (new), duplicate (already stored), rejected.',
@@ -141,6 +148,7 @@ export function createServerMetrics(): ServerMetrics {
       events.inc({ outcome: 'rejected' }, rejected);
     },
     countDegraded: (operation) => degraded.inc({ operation }),
+    countApplied: () => applied.inc(),
     forMethod(labels) {
       const counts: Pending = { labels, started: 0, received: 0, sent: 0, handled: new Map(), rejected: new Map() };
       pending.push(counts);

@@ -8,6 +8,8 @@ export interface CreateEventStoreOptions {
   readonly url: string | undefined;
   readonly limits?: ReadModelLimits;
   readonly logger: Logger;
+  /** Valkey: how long an event read by a consumer stays unapplied before another claims it. */
+  readonly claimIdleMs?: number;
 }
 
 /**
@@ -15,10 +17,10 @@ export interface CreateEventStoreOptions {
  * `redis://` or `rediss://` URL; anything else throws. The error names only the scheme: a URL
  * may carry a password.
  */
-export function createEventStore({ url, limits, logger }: CreateEventStoreOptions): EventStore {
+export function createEventStore({ url, limits, logger, claimIdleMs }: CreateEventStoreOptions): EventStore {
   if (url === undefined) return createEmbeddedStore({ limits });
   if (/^rediss?:\/\//i.test(url)) {
-    return createRedisStore({ url, limits, logger: logger.child({ component: 'event-store' }) });
+    return createRedisStore({ url, limits, claimIdleMs, logger: logger.child({ component: 'event-store' }) });
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   throw new Error(

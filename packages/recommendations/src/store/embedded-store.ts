@@ -81,6 +81,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
   const coViews = new Map<number, Map<number, number>>();
 
   let consuming = false;
+  let onApplied = options.onApplied;
   let closed = false;
   let scheduled: NodeJS.Immediate | undefined;
 
@@ -147,7 +148,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
     for (; backlogHead < end; backlogHead++) {
       const event = backlog[backlogHead]!;
       apply(event);
-      options.onApplied?.(event);
+      onApplied?.(event);
     }
     if (backlogHead === backlog.length) {
       backlog = [];
@@ -212,9 +213,10 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
       }));
     },
 
-    startConsumer() {
+    startConsumer(whenApplied) {
       if (closed || consuming) return;
       consuming = true;
+      onApplied = whenApplied ?? options.onApplied;
       schedule();
     },
 

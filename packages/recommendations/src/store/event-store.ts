@@ -69,9 +69,10 @@ export interface EventStore {
   /**
    * Starts applying the log to the read models: every logged event exactly once across all
    * consumers of the same store (a consumer group), including events a crashed consumer had
-   * read but not applied.
+   * read but not applied. `onApplied` is told each event this consumer applied (the metrics:
+   * summed over every replica, each logged event is counted once).
    */
-  startConsumer(): void;
+  startConsumer(onApplied?: (event: StoredEvent) => void): void;
   /** Stops consuming and closes connections. Safe to call more than once. */
   close(): Promise<void>;
 }

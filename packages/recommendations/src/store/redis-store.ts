@@ -276,6 +276,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
 
   let closed = false;
   let consuming = false;
+  let onApplied = options.onApplied;
   let loop: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   /** Aborted by close(): ends every wait at once. */
@@ -331,7 +332,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     let failure: Error | undefined;
     results.forEach(([error, applied], index) => {
       if (error !== null) failure ??= error;
-      else if (applied === 1 && events[index] !== undefined) options.onApplied?.(events[index]);
+      else if (applied === 1 && events[index] !== undefined) onApplied?.(events[index]);
     });
     // Entries that failed stay pending: claimed again (by any consumer) after claimIdleMs.
     if (failure !== undefined) throw failure;
@@ -489,9 +490,10 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       return coViews;
     },
 
-    startConsumer() {
+    startConsumer(whenApplied) {
       if (closed || consuming) return;
       consuming = true;
+      onApplied = whenApplied ?? options.onApplied;
       // Its failure is retried by the loop (ioredis keeps reconnecting); nothing to handle here.
       blocking.connect().catch(() => undefined);
       loop = consume().catch((error: unknown) => {
