@@ -20,7 +20,7 @@ const KNOWN_READER = 424_242;
 const REDIS_PORT = 6391;
 
 function catalog(dir) {
-  const categories = ['BOOK_CATEGORY_MYSTERY', 'BOOK_CATEGORY_SCIENCE_FICTION', 'BOOK_CATEGORY_SELF_HELP'];
+  const categories = ['mystery', 'science-fiction', 'self-help'];
   const lines = Array.from({ length: BOOKS }, (_, i) =>
     JSON.stringify({ id: i + 1, title: `Book ${i + 1}`, author: 'A. Writer', category: categories[i % 3] }),
   );
@@ -102,7 +102,7 @@ async function measure(store, env, port) {
   try {
     // Readers 1..5,000 view random books: the co-view lists the known reader's picks come from.
     const events = Array.from({ length: EVENTS }, (_, i) =>
-      view(`${store}-${i}`, 1 + (i % 5_000), 1 + ((i * 7919) % BOOKS)),
+      view(`${store}-${i}`, 1 + (i % 5_000), 1 + ((i * 37 + Math.floor(i / 5_000) * 101) % BOOKS)),
     );
     const perSecond = await recordEvents(client, events);
     const history = Array.from({ length: 50 }, (_, i) =>

@@ -1,5 +1,5 @@
 import type { CoView, EventStore, RecentView } from '../store/event-store';
-import type { CatalogBook } from './books';
+import type { BookList } from './book-columns';
 import { type Catalog, findBook } from './catalog';
 import {
   DEFAULT_MAX_RESULTS,
@@ -11,10 +11,14 @@ import {
 import { type RandomSource, samplePositions } from './sample';
 import { withinBudget } from './store-reads';
 
-/** Recent views read per reader: the read model keeps 50 (DEFAULT_READ_MODEL_LIMITS). */
-export const MAX_HISTORY_VIEWS = 50;
-/** Co-viewed books read per viewed book: the read model keeps the top 50 of each. */
-export const CO_VIEWS_PER_BOOK = 50;
+/**
+ * Recent views read per reader (the read model keeps 50) and co-viewed books read per view (it
+ * keeps the top 50 of each): the 20 most recent views and the top 20 of each, 400 candidates at
+ * most, one store round trip. Reading all 50 x 50 cost a known reader 0.03x an anonymous
+ * reader's throughput on Valkey (bench/personalisation.js, docs/benchmarks.md).
+ */
+export const MAX_HISTORY_VIEWS = 20;
+export const CO_VIEWS_PER_BOOK = 20;
 
 interface History {
   readonly views: RecentView[];
@@ -22,11 +26,17 @@ interface History {
 }
 
 interface Candidate {
-  readonly book: CatalogBook;
+  readonly bookId: number;
   readonly count: number;
   /** Position of the viewed book it came from in the history: 0 is the most recent. */
   readonly recency: number;
-  readonly because: CatalogBook;
+  readonly becauseId: number;
+}
+
+/** Whether `list` (in id order) holds `id`: ids only, no title or author decoded. */
+function holds(list: BookList, id: number): boolean {
+  const at = list.indexAfter(id - 1);
+  return at < list.length && list.idAt(at) === id;
 }
 
 /** Each view's book once, most recent first (the store may hold a book viewed twice). */
@@ -42,17 +52,17 @@ function distinctViews(views: readonly RecentView[]): RecentView[] {
  */
 function rank(history: History, query: RecommendQuery, catalog: Catalog): Candidate[] {
   const viewed = new Set(history.views.map((view) => view.bookId));
+  const inCategory = catalog.inCategory(query.category);
+  const all = catalog.all();
   const best = new Map<number, Candidate>();
   history.views.forEach((view, recency) => {
-    const because = findBook(catalog, view.bookId);
-    if (because === undefined) return;
+    if (!holds(all, view.bookId)) return;
     for (const { bookId, count } of history.coViews[recency] ?? []) {
       if (viewed.has(bookId) || (best.get(bookId)?.count ?? 0) >= count) continue;
-      const book = findBook(catalog, bookId);
-      if (book?.category === query.category) best.set(bookId, { book, count, recency, because });
+      if (holds(inCategory, bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
     }
   });
-  return [...best.values()].sort((a, b) => b.count - a.count || a.recency - b.recency || a.book.id - b.book.id);
+  return [...best.values()].sort((a, b) => b.count - a.count || a.recency - b.recency || a.bookId - b.bookId);
 }
 
 /** `need` random books of the category outside `excluded`: sampling need + |excluded| always finds them. */
@@ -91,9 +101,12 @@ export function createPersonalisedRecommender(options: {
   const random = options.random ?? Math.random;
 
   async function readHistory(userId: number): Promise<History> {
-    const views = distinctViews(await store.recentViews(userId, MAX_HISTORY_VIEWS));
-    const coViews = await Promise.all(views.map((view) => store.coViewed(view.bookId, CO_VIEWS_PER_BOOK)));
-    return { views, coViews };
+    const { views, coViews } = await store.readerHistory(userId, MAX_HISTORY_VIEWS, CO_VIEWS_PER_BOOK);
+    // A store may hold a book viewed twice: keep each book's most recent view, with its list.
+    const distinct = distinctViews(views);
+    return distinct.length === views.length
+      ? { views, coViews }
+      : { views: distinct, coViews: distinct.map((view) => coViews[views.indexOf(view)] ?? []) };
   }
 
   async function personalise(query: RecommendQuery, randomPicks: RecommendedBook[] | Promise<RecommendedBook[]>) {
@@ -109,7 +122,14 @@ export function createPersonalisedRecommender(options: {
     const count = Math.min(query.maxResults === 0 ? DEFAULT_MAX_RESULTS : query.maxResults, MAX_PAGE_SIZE);
     const picks: RecommendedBook[] = rank(history, query, catalog)
       .slice(0, count)
-      .map(({ book, because }) => ({ ...book, becauseOf: { id: because.id, title: because.title } }));
+      .flatMap(({ bookId, becauseId }) => {
+        // Only the picks' books are decoded (title, author), not every candidate's.
+        const book = findBook(catalog, bookId);
+        const because = findBook(catalog, becauseId);
+        return book === undefined || because === undefined
+          ? []
+          : [{ ...book, becauseOf: { id: because.id, title: because.title } }];
+      });
     const excluded = new Set([...history.views.map((view) => view.bookId), ...picks.map((book) => book.id)]);
     return [...picks, ...randomOutside(catalog, query, excluded, count - picks.length, random)];
   }

@@ -111,9 +111,13 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
     }
   };
 
+  // Each book's co-views ranked once per change, not once per read: a known reader's Recommend
+  // reads 20 of them, and sorting each on every read was most of its cost (bench/personalisation.js).
+  const ranked = new WeakMap<Map<number, number>, CoView[]>();
   const countCoView = (bookId: number, otherId: number) => {
     const counts = coViews.get(bookId) ?? new Map<number, number>();
     counts.set(otherId, (counts.get(otherId) ?? 0) + 1);
+    ranked.delete(counts);
     touch(coViews, bookId, counts, maxBooks);
     return counts;
   };
@@ -203,14 +207,22 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
       );
     },
 
+    async readerHistory(userId, maxViews, coViewsPerBook) {
+      const views = await this.recentViews(userId, maxViews);
+      const coViews = await Promise.all(views.map((view) => this.coViewed(view.bookId, coViewsPerBook)));
+      return { views, coViews };
+    },
+
     async coViewed(bookId, limit) {
       if (closed) throw closedError();
       const counts = coViews.get(bookId);
       if (counts === undefined) return [];
-      return highestFirst(counts, clampLimit(limit, limits.maxCoViews)).map(([other, count]): CoView => ({
-        bookId: other,
-        count,
-      }));
+      let order = ranked.get(counts);
+      if (order === undefined) {
+        order = highestFirst(counts, counts.size).map(([other, count]): CoView => ({ bookId: other, count }));
+        ranked.set(counts, order);
+      }
+      return order.slice(0, clampLimit(limit, limits.maxCoViews));
     },
 
     startConsumer(whenApplied) {

@@ -55,6 +55,14 @@ export const DEFAULT_READ_MODEL_LIMITS: ReadModelLimits = {
   maxCoViews: 50,
 };
 
+/** A reader's recent views, each with the books most co-viewed with it: what a personal pick needs. */
+export interface ReaderHistory {
+  /** Newest first. */
+  readonly views: RecentView[];
+  /** `coViews[i]`: the books most co-viewed with `views[i]`, most first. */
+  readonly coViews: CoView[][];
+}
+
 export interface EventStore {
   /**
    * Appends a batch to the log; resolves once every event is durable (Valkey: written by the
@@ -66,6 +74,11 @@ export interface EventStore {
   recentViews(userId: number, limit: number): Promise<RecentView[]>;
   /** The books most co-viewed with `bookId`, most first, at most `limit`. */
   coViewed(bookId: number, limit: number): Promise<CoView[]>;
+  /**
+   * `recentViews(userId, maxViews)` and the `coViewed(…, coViewsPerBook)` of each, read at once:
+   * one round trip to Valkey (a Known reader's Recommend would otherwise make 1 + maxViews).
+   */
+  readerHistory(userId: number, maxViews: number, coViewsPerBook: number): Promise<ReaderHistory>;
   /**
    * Starts applying the log to the read models: every logged event exactly once across all
    * consumers of the same store (a consumer group), including events a crashed consumer had

@@ -5,9 +5,22 @@
  */
 export function compareMembers(scoreA: number, memberA: number, scoreB: number, memberB: number): number {
   if (scoreA !== scoreB) return scoreA < scoreB ? -1 : 1;
-  const a = String(memberA);
-  const b = String(memberB);
-  return a === b ? 0 : a < b ? -1 : 1;
+  if (memberA === memberB) return 0;
+  // As decimal strings compare, without making the strings (this runs for every pair a sort
+  // compares): pad the shorter number with zeros to the longer's digits; a prefix sorts first.
+  const digitsA = digits(memberA);
+  const digitsB = digits(memberB);
+  const paddedA = memberA * 10 ** Math.max(0, digitsB - digitsA);
+  const paddedB = memberB * 10 ** Math.max(0, digitsA - digitsB);
+  if (paddedA !== paddedB) return paddedA < paddedB ? -1 : 1;
+  return digitsA < digitsB ? -1 : 1;
+}
+
+/** Decimal digits of a non-negative integer (book ids are 1 to 2^31 - 1). */
+function digits(value: number): number {
+  let count = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  return count;
 }
 
 /** The members of `scores`, highest first (ZREVRANGE), at most `limit`. */

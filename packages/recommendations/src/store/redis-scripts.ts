@@ -139,3 +139,17 @@ for _, consumer in ipairs(consumers) do
 end
 return deleted
 `;
+
+/**
+ * A reader's recent views and, for each, its most co-viewed books, in one round trip.
+ * KEYS[1]: views:<user>. ARGV: how many views, how many co-views each, the co-views key prefix.
+ * Returns { views flat (book, ms, …), then one flat (book, count, …) list per view }.
+ */
+export const READER_HISTORY = `
+local views = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
+local out = { views }
+for i = 1, #views, 2 do
+  out[#out + 1] = redis.call('ZREVRANGE', ARGV[3] .. views[i], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+end
+return out
+`;

@@ -10,7 +10,7 @@ import {
   type RecentView,
   type StoredEvent,
 } from './event-store';
-import { APPEND_EVENTS, APPLY_ENTRY, DELETE_IDLE_CONSUMERS, TRIM_ACKNOWLEDGED } from './redis-scripts';
+import { APPEND_EVENTS, APPLY_ENTRY, DELETE_IDLE_CONSUMERS, READER_HISTORY, TRIM_ACKNOWLEDGED } from './redis-scripts';
 import { checkLimits, clampLimit, DEFAULT_DEDUPE_TTL_MS } from './store-bounds';
 import { EventStoreError } from './store-errors';
 
@@ -76,6 +76,7 @@ interface ScriptCommands {
   bookstoreAppend(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   bookstoreTrim(stream: string, group: string): Promise<unknown>;
   bookstoreDeleteIdleConsumers(stream: string, group: string, idleMs: number, self: string): Promise<unknown>;
+  bookstoreReaderHistory(views: string, maxViews: number, coViewsPerBook: number, prefix: string): Promise<unknown>;
 }
 interface ApplyPipeline {
   bookstoreApply(...keysAndArgs: Arg[]): unknown;
@@ -248,6 +249,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   client.defineCommand('bookstoreApply', { numberOfKeys: 2, lua: APPLY_ENTRY });
   client.defineCommand('bookstoreTrim', { numberOfKeys: 1, lua: TRIM_ACKNOWLEDGED });
   client.defineCommand('bookstoreDeleteIdleConsumers', { numberOfKeys: 1, lua: DELETE_IDLE_CONSUMERS });
+  client.defineCommand('bookstoreReaderHistory', { numberOfKeys: 1, lua: READER_HISTORY });
   const scripts = client as unknown as ScriptCommands;
 
   const connectionLog = new LogThrottle(logEveryMs);
@@ -472,6 +474,35 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       for (let i = 0; i + 1 < flat.length; i += 2)
         views.push({ bookId: Number(flat[i]), viewedAtMs: Number(flat[i + 1]) });
       return views;
+    },
+
+    async readerHistory(userId, maxViews, coViewsPerBook) {
+      const viewCount = clampLimit(maxViews, limits.maxRecentViews);
+      const coViewCount = clampLimit(coViewsPerBook, limits.maxCoViews);
+      await usable();
+      if (viewCount === 0) return { views: [], coViews: [] };
+      let reply: string[][];
+      try {
+        reply = (await scripts.bookstoreReaderHistory(
+          viewsKey(userId),
+          viewCount,
+          Math.max(coViewCount, 1),
+          coViewsPrefix,
+        )) as string[][];
+      } catch (error) {
+        throw asStoreError(error);
+      }
+      const [flatViews = [], ...flatCoViews] = reply;
+      const views: RecentView[] = [];
+      for (let i = 0; i + 1 < flatViews.length; i += 2)
+        views.push({ bookId: Number(flatViews[i]), viewedAtMs: Number(flatViews[i + 1]) });
+      const coViews = flatCoViews.map((flat) => {
+        const list: CoView[] = [];
+        for (let i = 0; coViewCount > 0 && i + 1 < flat.length; i += 2)
+          list.push({ bookId: Number(flat[i]), count: Number(flat[i + 1]) });
+        return list;
+      });
+      return { views, coViews };
     },
 
     async coViewed(bookId, limit) {

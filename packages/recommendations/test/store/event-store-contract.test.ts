@@ -204,6 +204,22 @@ describe.each(implementations)('the $name event store', (implementation) => {
     expect(await test.store.coViewed(99, 10)).toEqual([]);
   });
 
+  it("reads a reader's history with each view's co-views at once, as the separate reads answer them", async () => {
+    const test = makeStore();
+    const [A, B, C] = [11, 12, 13];
+    await appendAndApply(test, [view(1, A), view(1, B)], [view(2, A), view(2, C)], [view(3, C, 50), view(3, B, 60)]);
+    const views = await test.store.recentViews(3, 10);
+    const history = await test.store.readerHistory(3, 10, 1);
+    expect(history.views).toEqual(views);
+    expect(history.coViews).toEqual(await Promise.all(views.map((v) => test.store.coViewed(v.bookId, 1))));
+    expect(history.coViews.flat().length).toBeGreaterThan(0);
+    expect(await test.store.readerHistory(3, 1, 10)).toEqual({
+      views: [views[0]],
+      coViews: [await test.store.coViewed(views[0]!.bookId, 10)],
+    });
+    expect(await test.store.readerHistory(99, 10, 10)).toEqual({ views: [], coViews: [] });
+  });
+
   it('pairs a view only with the books still in the capped history', async () => {
     const test = makeStore({ limits: { ...DEFAULT_READ_MODEL_LIMITS, maxRecentViews: 2 } });
     await appendAndApply(test, [view(1, 1, 1000), view(1, 2, 2000), view(1, 3, 3000), view(1, 4, 4000)]);

@@ -82,6 +82,17 @@ export function createMemoryStore(): MemoryStore {
           .sort((a, b) => b.count - a.count || a.bookId - b.bookId)
           .slice(0, limit),
       ),
+    readerHistory: (userId, maxViews, coViewsPerBook) =>
+      guard(() => {
+        const recent = (views.get(userId) ?? []).slice(0, maxViews);
+        const lists = recent.map(({ bookId }) =>
+          [...(coViews.get(bookId) ?? new Map<number, number>())]
+            .map(([id, n]) => ({ bookId: id, count: n }))
+            .sort((a, b) => b.count - a.count || a.bookId - b.bookId)
+            .slice(0, coViewsPerBook),
+        );
+        return { views: recent, coViews: lists };
+      }),
     startConsumer: () => undefined,
     close: () => Promise.resolve(),
   };
