@@ -2,7 +2,8 @@
 // per 100,000 imported events, and both processes' peak RSS. Prints a table; the CLI's default
 // (--compression none) comes from these numbers (docs/benchmarks.md).
 // Usage: node bench/import.js   (BENCH_IMPORT_EVENTS to change the count)
-const { execFileSync } = require('node:child_process');
+const { execFile } = require('node:child_process');
+const { promisify } = require('node:util');
 const { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { createServer, connect } = require('node:net');
 const { tmpdir } = require('node:os');
@@ -53,8 +54,9 @@ async function run(dir, compression, server) {
   await writeEvents(file, compression);
   const proxy = await countingProxy(PORT);
   const serverBefore = cpuSeconds(server.pid);
-  // bash's `times` prints its children's user and system CPU after the import: the CLI's.
-  const out = execFileSync(
+  // bash's `times` prints its children's user and system CPU after the import: the CLI's. Not
+  // execFileSync: the proxy runs in this process and must keep forwarding meanwhile.
+  const { stdout: out } = await promisify(execFile)(
     'bash',
     [
       '-c',
