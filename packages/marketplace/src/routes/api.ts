@@ -1,3 +1,4 @@
+import { BOOK_JSON_SCHEMA } from './book-json-schema';
 import type { FastifyPluginAsync } from 'fastify';
 import { MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPage } from '../book-pages';
 import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
@@ -83,16 +84,7 @@ const booksSchema = {
         previous: pageLink,
         books: {
           type: 'array',
-          items: {
-            type: 'object',
-            required: ['id', 'title', 'author', 'category'],
-            properties: {
-              id: { type: 'integer' },
-              title: { type: 'string' },
-              author: { type: 'string' },
-              category: { type: 'string', enum: CATEGORY_SLUGS },
-            },
-          },
+          items: BOOK_JSON_SCHEMA,
         },
       },
     },

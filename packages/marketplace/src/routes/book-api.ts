@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ALSO_VIEWED_MAX, bookIdParams, readBookDetails } from '../book-details';
-import { CATEGORY_SLUGS, categoryByValue } from '../categories';
+import { categoryByValue } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { errorBody, unavailable } from './api-answers';
+import { BOOK_JSON_SCHEMA } from './book-json-schema';
 
 const bookSchema = {
   tags: ['books'],
@@ -16,16 +17,7 @@ const bookSchema = {
       type: 'object',
       required: ['book', 'alsoViewed'],
       properties: {
-        book: {
-          type: 'object',
-          required: ['id', 'title', 'author', 'category'],
-          properties: {
-            id: { type: 'integer' },
-            title: { type: 'string' },
-            author: { type: 'string' },
-            category: { type: 'string', enum: CATEGORY_SLUGS },
-          },
-        },
+        book: BOOK_JSON_SCHEMA,
         alsoViewed: {
           type: 'array',
           maxItems: ALSO_VIEWED_MAX,
