@@ -40,6 +40,17 @@ describe('bookstore import', () => {
     expect(again.stdout).toBe('accepted 0, duplicates 1000, rejected 0\n');
   });
 
+  it('sends gzip-compressed messages with --compression gzip, which the server reads like plain ones', async () => {
+    const file = join(dir, 'gzip.jsonl');
+    writeFileSync(file, `${Array.from({ length: 50 }, (_, i) => line(`gz-${i}`, 60, 1 + (i % 18))).join('\n')}\n`);
+    const result = await cli('import', file, '--token-file', tokenFile, '--insecure-token', '--compression', 'gzip');
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      code: 0,
+      stdout: 'accepted 50, duplicates 0, rejected 0\n',
+      stderr: '',
+    });
+  });
+
   it('reads stdin with -, lists rejected events and unreadable lines, and exits 4', async () => {
     const args = ['--addr', server.address, 'import', '-', '--token-file', tokenFile, '--insecure-token'];
     const child = spawnCli(args, {}, 'pipe');
