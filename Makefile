@@ -67,9 +67,11 @@ soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (
 audit: install ## pnpm audit --audit-level high (needs a registry that serves the npm advisories endpoint)
 	$(PNPM) audit --audit-level high
 
-bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json
+bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json; then personalisation and import
 	scripts/install-system-deps.sh nghttp2-client wrk
 	node bench/run.js
+	node bench/personalisation.js
+	node bench/import.js
 
 bench-mtls: build ## Homepage pages/s with plaintext and with mutual TLS between the services (needs wrk)
 	scripts/install-system-deps.sh wrk
