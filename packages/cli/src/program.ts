@@ -3,7 +3,7 @@ import { Command, type CommanderError, InvalidArgumentError, Option } from 'comm
 import { CATEGORY_NAMES, parseCategory } from './categories';
 import { booksCommand } from './commands/books';
 import { healthCommand } from './commands/health';
-import { importCommand } from './commands/import';
+import { EVENTS_PER_CALL, importCommand } from './commands/import';
 import { importAuth } from './import/import-credentials';
 import { recommendCommand } from './commands/recommend';
 import { watchHealthCommand } from './commands/watch-health';
@@ -108,6 +108,12 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       ),
     )
     .option('--insecure-token', 'send the token without TLS (only when TLS ends at a sidecar on this host)')
+    .option(
+      '--events-per-call <n>',
+      'events one ImportEvents call carries; longer files take several calls (a call must end within the server connection age)',
+      integer(1),
+      EVENTS_PER_CALL,
+    )
     .addOption(
       new Option('--compression <algorithm>', 'compress what is sent (docs/benchmarks.md: none is cheaper here)')
         .choices(['none', 'gzip'])
@@ -126,6 +132,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
           file: args[0] ?? '-',
           auth,
           compression: options.compression as 'gzip' | 'none',
+          eventsPerCall: options.eventsPerCall as number,
         });
       }),
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createTestCa, type TestCa } from './support/certificates';
 import { startRecommendations, type RunningServer } from './support/recommendations-server';
 import { runCli, spawnCli } from './support/run-cli';
-import { runToEnd } from '@bookstore/test-support';
+import { fetchMetricsText, runToEnd, sampleValue } from '@bookstore/test-support';
 
 const TOKEN = 'import-token-for-tests';
 const line = (eventId: string, userId: number, bookId: number) =>
@@ -48,6 +48,23 @@ describe('bookstore import', () => {
       code: 0,
       stdout: 'accepted 50, duplicates 0, rejected 0\n',
       stderr: '',
+    });
+  });
+
+  it('imports a file over several calls, the rejections at their place in the whole file', async () => {
+    const file = join(dir, 'calls.jsonl');
+    const lines = Array.from({ length: 12 }, (_, i) => line(`calls-${i}`, 70, i === 7 ? 99 : 1 + i));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const calls = async () =>
+      sampleValue(await fetchMetricsText(server.metricsPort), 'grpc_server_handled_total', {
+        grpc_method: 'ImportEvents',
+      }) ?? 0;
+    const before = await calls();
+    const result = await cli('import', file, '--token-file', tokenFile, '--insecure-token', '--events-per-call', '5');
+    expect((await calls()) - before).toBe(3);
+    expect({ code: result.code, stdout: result.stdout }).toEqual({
+      code: 4,
+      stdout: 'accepted 11, duplicates 0, rejected 1\n  event #7 calls-7: unknown book 99\n',
     });
   });
 

@@ -16,6 +16,41 @@ import type { Output } from '../output';
 /** Local problems (lines that are not events) listed in the summary; the rest are counted. */
 const MAX_LISTED = 100;
 
+/**
+ * Events one ImportEvents call carries; a longer file is imported over several calls, one after
+ * the other. A server closes connections at their maximum age (30 s + 10 s grace by default), which
+ * would cut a single call of a million events; 50,000 take about 10 s here (bench/import.js).
+ * Each call stands alone (ids are stored once), so a file re-run after a failure is harmless.
+ */
+export const EVENTS_PER_CALL = 50_000;
+
+interface OpenImport {
+  readonly stream: ClientWritableStream<ImportEventsRequest>;
+  readonly answered: Promise<ImportEventsResponse>;
+  /** Settles when the call is answered; `failed` is then true if it failed. */
+  settled: Promise<unknown>;
+  /** Events sent before this call: its answer's indexes start here. */
+  readonly offset: number;
+  count: number;
+  failed: boolean;
+}
+
+function openImport(client: RecommendationServiceClient, auth: ImportAuth, offset: number): OpenImport {
+  let stream!: ClientWritableStream<ImportEventsRequest>;
+  const answered = new Promise<ImportEventsResponse>((resolve, reject) => {
+    stream = client.importEvents(auth.metadata, (error: ServiceError | null, response?: ImportEventsResponse) =>
+      error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
+    );
+  });
+  const open: OpenImport = { stream, answered, settled: Promise.resolve(), offset, count: 0, failed: false };
+  // The server may answer (a refusal, a failure) before the call ends: stop writing to it then.
+  open.settled = answered.then(
+    () => undefined,
+    () => (open.failed = true),
+  );
+  return open;
+}
+
 interface LocalRejection {
   readonly line: number;
   readonly reason: string;
@@ -39,7 +74,7 @@ function summary(response: ImportEventsResponse, local: readonly LocalRejection[
 export async function importCommand(
   connection: Connection,
   output: Output,
-  options: { file: string; auth: ImportAuth; compression: 'gzip' | 'none' },
+  options: { file: string; auth: ImportAuth; compression: 'gzip' | 'none'; eventsPerCall?: number },
 ): Promise<number> {
   const channelOptions = {
     ...connection.channelOptions,
@@ -49,39 +84,45 @@ export async function importCommand(
   const client = new RecommendationServiceClient(connection.target, options.auth.credentials, channelOptions);
   const progress = createProgress(process.stderr);
   try {
-    let call!: ClientWritableStream<ImportEventsRequest>;
-    const answered = new Promise<ImportEventsResponse>((resolve, reject) => {
-      call = client.importEvents(
-        options.auth.metadata,
-        (error: ServiceError | null, response?: ImportEventsResponse) =>
-          error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
-      );
-    });
-    // The server may answer (a refusal, a failure) before the file ends: stop reading then.
-    let finished = false;
-    const settled = answered.then(
-      () => (finished = true),
-      () => (finished = true),
-    );
+    const total: ImportEventsResponse = { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0 };
     const local: LocalRejection[] = [];
     let localCount = 0;
     let sent = 0;
+    let call: OpenImport | undefined;
+    /** Ends the open call and adds its answer, its rejections at their position in the whole import. */
+    const finishCall = async () => {
+      if (call === undefined) return;
+      const { stream, answered, offset } = call;
+      call = undefined;
+      stream.end();
+      const response = await answered;
+      total.accepted += response.accepted;
+      total.duplicates += response.duplicates;
+      total.rejectedCount += response.rejectedCount;
+      for (const r of response.rejected) {
+        if (total.rejected.length < MAX_LISTED) total.rejected.push({ ...r, index: r.index + offset });
+      }
+    };
     for await (const item of readEventLines(options.file)) {
-      if (finished) break;
       if ('problem' in item) {
         localCount += 1;
         if (local.length < MAX_LISTED) local.push({ line: item.line, reason: item.problem });
         continue;
       }
+      if (call !== undefined && (call.count >= (options.eventsPerCall ?? EVENTS_PER_CALL) || call.failed)) {
+        await finishCall();
+      }
+      call ??= openImport(client, options.auth, sent);
       sent += 1;
+      call.count += 1;
       progress.update(sent);
-      if (!call.write({ event: item.event })) {
-        await Promise.race([once(call, 'drain').catch(() => undefined), settled]);
+      if (!call.stream.write({ event: item.event })) {
+        await Promise.race([once(call.stream, 'drain').catch(() => undefined), call.settled]);
       }
     }
-    call.end();
-    const response = await answered;
+    await finishCall();
     progress.done();
+    const response = total;
     const result = summary(response, local, localCount);
     if (output.json) output.out(JSON.stringify(result));
     else {

@@ -14,6 +14,8 @@ export interface RunningServer {
   /** host:port on loopback. */
   readonly address: string;
   readonly port: number;
+  /** Its Prometheus /metrics port. */
+  readonly metricsPort: number;
   /** Graceful stop (health turns NOT_SERVING first); safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -45,10 +47,11 @@ export async function startRecommendations(
   const store = options.withStore === true ? createEventStore({ url: undefined, logger }) : undefined;
   const readerEvents = store === undefined ? undefined : { catalog, store };
   const server = createRecommendationServer({ config, logger, recommender, readerEvents });
-  const { port } = await server.start();
+  const { port, metricsPort } = await server.start();
   return {
     address: `127.0.0.1:${port}`,
     port,
+    metricsPort,
     stop: async () => {
       await server.stop();
       await store?.close();
