@@ -72,11 +72,13 @@ describe('bookstore import', () => {
     const args = ['--addr', server.address, 'import', '-', '--token-file', tokenFile, '--insecure-token'];
     const child = spawnCli(args, {}, 'pipe');
     const done = runToEnd(child, 15_000);
-    child.stdin?.end(`${line('s-1', 1, 2)}\nnot json\n\n${line('s-2', 1, 99)}\n`);
+    // A fractional user id would fail the encoder, and with it the whole call: a local problem instead.
+    const fractional = line('s-3', 1, 2).replace('"userId":1', '"userId":1.5');
+    child.stdin?.end(`${line('s-1', 1, 2)}\nnot json\n\n${line('s-2', 1, 99)}\n${fractional}\n`);
     const result = await done;
     expect(result.code).toBe(4);
     expect(result.stdout).toBe(
-      'accepted 1, duplicates 0, rejected 2\n  event #1 s-2: unknown book 99\n  line 2: not JSON\n',
+      'accepted 1, duplicates 0, rejected 3\n  event #1 s-2: unknown book 99\n  line 2: not JSON\n  line 5: userId is not a 32-bit integer\n',
     );
   });
 

@@ -1,3 +1,4 @@
+import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { RecommendationServiceClient } from '@bookstore/contracts';
 import {
   type ChannelCredentials,
@@ -33,17 +34,24 @@ export interface RecommendationsChannels {
 }
 
 /** Tells the budget how each call ended, however many attempts it took. */
+/** The unary calls whose outcomes say whether hedging is affordable; the long-lived streams end at every connection age. */
+const BUDGETED = new Set(
+  ['Recommend', 'GetBook', 'ListBooks'].map((method) => `/${RECOMMENDATION_SERVICE_NAME}/${method}`),
+);
+
 function budgetInterceptor(budget: HedgeBudget): Interceptor {
   return (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start: (metadata, _listener, next) =>
-        next(metadata, {
-          onReceiveStatus: (status, nextStatus) => {
-            budget.record(status.code);
-            nextStatus(status);
-          },
-        }),
-    });
+    !BUDGETED.has(options.method_definition.path)
+      ? new InterceptingCall(nextCall(options))
+      : new InterceptingCall(nextCall(options), {
+          start: (metadata, _listener, next) =>
+            next(metadata, {
+              onReceiveStatus: (status, nextStatus) => {
+                budget.record(status.code);
+                nextStatus(status);
+              },
+            }),
+        });
 }
 
 /**

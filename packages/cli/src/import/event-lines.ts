@@ -18,6 +18,15 @@ function parse(text: string): ReaderEvent | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const event = ReaderEvent.fromJSON(value);
+  // fromJSON takes any number (or NaN) and the encoder then throws on a non-int32, failing the
+  // whole call: such a line is reported here instead.
+  for (const [field, number] of [
+    ['userId', event.userId],
+    ['bookId', event.bookId],
+  ] as const) {
+    if (!Number.isInteger(number) || number < -(2 ** 31) || number > 2 ** 31 - 1)
+      return `${field} is not a 32-bit integer`;
+  }
   if (event.occurredAt !== undefined && Number.isNaN(event.occurredAt.getTime())) return 'occurredAt is not a date';
   return event;
 }

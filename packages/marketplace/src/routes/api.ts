@@ -4,7 +4,7 @@ import { MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPage } fr
 import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { errorBody, unavailable } from './api-answers';
-import { cookieUserId, newUserId, USER_PARAMETER } from '../user-identity';
+import { cookieUserId, USER_PARAMETER } from '../user-identity';
 
 // Imported from here by older code and tests.
 export { RETRY_AFTER_S } from './api-answers';
@@ -103,10 +103,10 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     { schema: recommendationsSchema },
     async (request, reply) => {
       const { category, max } = request.query;
-      // The cookie's reader, or one not seen before (what was always sent without `?user`), whose
-      // picks never name a book: a random id may happen to be some reader's.
+      // The cookie's reader, else an anonymous one (user 0: random picks, no store read), as
+      // without `?user`: another reader's id would show what they viewed.
       const reader = cookieUserId(request);
-      const userId = reader ?? newUserId();
+      const userId = reader ?? 0;
       const outcome = await options.recommendations.recommend(
         { userId, category: categoryBySlug(category).value, maxResults: max },
         { requestId: request.id, log: request.log },

@@ -4,7 +4,7 @@ import type { PageRecorder } from '../observability/marketplace-metrics';
 import { pageContext } from '../page-context';
 import type { RecommendationsClient } from '../recommendations-client';
 import { groupRecommendations } from '../recommendation-groups';
-import { cookieUserId, newUserId, resolveReader, USER_PARAMETER } from '../user-identity';
+import { cookieUserId, resolveReader, USER_PARAMETER } from '../user-identity';
 
 const querystring = {
   type: 'object',
@@ -39,9 +39,7 @@ export const homeRoutes: FastifyPluginAsync<{
     // random id that happened to be someone's would still show no "Because you viewed" title.
     const returning = request.query.user === undefined && cookieUserId(request) !== undefined;
     const userId =
-      request.query.user === undefined
-        ? resolveReader(request, reply, { secureCookie: options.secureCookie })
-        : newUserId();
+      request.query.user === undefined ? resolveReader(request, reply, { secureCookie: options.secureCookie }) : 0; // anonymous: `?user` is accepted but never personalises (another reader's picks)
     const outcome = await options.recommendations.recommend(
       { userId, category: category.value, maxResults: HOMEPAGE_BOOKS },
       { requestId: request.id, log: request.log },
