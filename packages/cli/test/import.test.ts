@@ -82,6 +82,28 @@ describe('bookstore import', () => {
     );
   });
 
+  it('--deadline bounds each call: an import whose input stalls ends DEADLINE_EXCEEDED (exit 14)', async () => {
+    const args = ['--addr', server.address, '--deadline', '300', 'import', '-', '--token-file', tokenFile];
+    const child = spawnCli([...args, '--insecure-token'], {}, 'pipe');
+    const done = runToEnd(child, 15_000);
+    // One event, then stdin stays open: without a deadline the call would wait for more forever.
+    child.stdin?.write(`${line('d-1', 1, 2)}\n`);
+    const result = await done;
+    child.stdin?.destroy();
+    expect(result.code).toBe(14);
+    expect(result.stderr).toContain('DEADLINE_EXCEEDED');
+  });
+
+  it('reports a line past 4,096 characters as a problem and goes on with the next line', async () => {
+    const file = join(dir, 'long-line.jsonl');
+    writeFileSync(file, `${'x'.repeat(3_000_000)}\n${line('l-1', 1, 2)}\n`);
+    const result = await cli('import', file, '--token-file', tokenFile, '--insecure-token');
+    expect({ code: result.code, stdout: result.stdout }).toEqual({
+      code: 4,
+      stdout: 'accepted 1, duplicates 0, rejected 1\n  line 1: longer than 4096 characters\n',
+    });
+  });
+
   it('refuses to send the token without TLS unless --insecure-token says so', async () => {
     const result = await cli('import', eventsFile, '--token-file', tokenFile);
     expect(result.code).toBe(2);

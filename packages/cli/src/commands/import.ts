@@ -36,11 +36,22 @@ interface OpenImport {
   failed: boolean;
 }
 
-function openImport(client: RecommendationServiceClient, auth: ImportAuth, offset: number): OpenImport {
+function openImport(
+  client: RecommendationServiceClient,
+  auth: ImportAuth,
+  offset: number,
+  deadlineMs: number | undefined,
+): OpenImport {
   let stream!: ClientWritableStream<ImportEventsRequest>;
+  // No deadline unless --deadline gives one: a call's length follows the file, and the server's
+  // connection age (not a guess here) is what bounds it; --events-per-call keeps each call short.
+  const options = deadlineMs === undefined ? {} : { deadline: new Date(Date.now() + deadlineMs) };
   const answered = new Promise<ImportEventsResponse>((resolve, reject) => {
-    stream = client.importEvents(auth.metadata, (error: ServiceError | null, response?: ImportEventsResponse) =>
-      error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
+    stream = client.importEvents(
+      auth.metadata,
+      options,
+      (error: ServiceError | null, response?: ImportEventsResponse) =>
+        error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
     );
   });
   const open: OpenImport = { stream, answered, settled: Promise.resolve(), offset, count: 0, failed: false };
@@ -90,6 +101,7 @@ export async function importCommand(
     let localCount = 0;
     let sent = 0;
     let call: OpenImport | undefined;
+    const callFailed = new AbortController();
     /** Ends the open call and adds its answer, its rejections at their position in the whole import. */
     const finishCall = async () => {
       if (call === undefined) return;
@@ -104,24 +116,43 @@ export async function importCommand(
         if (total.rejected.length < MAX_LISTED) total.rejected.push({ ...r, index: r.index + offset });
       }
     };
-    for await (const item of readEventLines(options.file)) {
-      if ('problem' in item) {
-        localCount += 1;
-        if (local.length < MAX_LISTED) local.push({ line: item.line, reason: item.problem });
-        continue;
+    /** Reads the file and sends its events, a new call every --events-per-call events. */
+    const sendAll = async (): Promise<void> => {
+      for await (const item of readEventLines(options.file, { signal: callFailed.signal })) {
+        if ('problem' in item) {
+          localCount += 1;
+          if (local.length < MAX_LISTED) local.push({ line: item.line, reason: item.problem });
+          continue;
+        }
+        if (call !== undefined && (call.count >= (options.eventsPerCall ?? EVENTS_PER_CALL) || call.failed)) {
+          await finishCall();
+        }
+        if (call === undefined) {
+          const opened = openImport(client, options.auth, sent, connection.deadlineMs);
+          // A call that fails (its deadline, the server) while the input stalls stops the reading.
+          void opened.settled.then(() => opened.failed && callFailed.abort());
+          call = opened;
+        }
+        sent += 1;
+        call.count += 1;
+        progress.update(sent);
+        if (!call.stream.write({ event: item.event })) {
+          await Promise.race([once(call.stream, 'drain').catch(() => undefined), call.settled]);
+        }
       }
-      if (call !== undefined && (call.count >= (options.eventsPerCall ?? EVENTS_PER_CALL) || call.failed)) {
-        await finishCall();
-      }
-      call ??= openImport(client, options.auth, sent);
-      sent += 1;
-      call.count += 1;
-      progress.update(sent);
-      if (!call.stream.write({ event: item.event })) {
-        await Promise.race([once(call.stream, 'drain').catch(() => undefined), call.settled]);
-      }
+      await finishCall();
+    };
+    try {
+      await sendAll();
+    } catch (error) {
+      // The call's own failure explains a stopped read best.
+      if (call?.failed) await call.answered;
+      // A file that cannot be read (or any local failure) must not leave the open call waiting
+      // for more events: it is cancelled, so the server drops it and the process can end.
+      call?.stream.cancel();
+      call?.answered.catch(() => undefined);
+      throw error;
     }
-    await finishCall();
     progress.done();
     const response = total;
     const result = summary(response, local, localCount);

@@ -1,6 +1,5 @@
 import { ReaderEvent } from '@bookstore/contracts';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
 /** One line of an import file: an event to send, or why it cannot be sent. */
@@ -32,28 +31,69 @@ function parse(text: string): ReaderEvent | string {
 }
 
 /**
+ * The lines of a text stream, each at most `maxChars` long: a longer line is yielded as
+ * `undefined` and its characters are dropped as they arrive, so a file without newlines never
+ * sits whole in memory (readline would gather the entire line before anyone could measure it).
+ */
+export async function* boundedLines(
+  input: AsyncIterable<string>,
+  maxChars: number,
+): AsyncGenerator<string | undefined> {
+  let current = '';
+  let tooLong = false;
+  for await (const chunk of input) {
+    let from = 0;
+    for (let newline = chunk.indexOf('\n', from); newline !== -1; newline = chunk.indexOf('\n', from)) {
+      const piece = chunk.slice(from, newline);
+      from = newline + 1;
+      const whole = tooLong || current.length + piece.length > maxChars + 1 ? undefined : current + piece;
+      current = '';
+      tooLong = false;
+      yield whole === undefined ? undefined : whole.endsWith('\r') ? whole.slice(0, -1) : whole;
+    }
+    if (!tooLong) {
+      current += chunk.slice(from);
+      // One more than the bound: a trailing \r of a CRLF line does not count against it.
+      if (current.length > maxChars + 1) {
+        tooLong = true;
+        current = '';
+      }
+    }
+  }
+  if (tooLong) yield undefined;
+  else if (current !== '') yield current.endsWith('\r') ? current.slice(0, -1) : current;
+}
+
+/**
  * The events of a JSON-lines file (`-` for stdin), one `ReaderEvent` in its JSON form a line
  * (`{"eventId":"…","userId":1,"bookId":2,"kind":"READER_EVENT_KIND_VIEWED","occurredAt":"2026-…"}`),
  * read lazily: the caller's pace (the gRPC stream's flow control) sets how fast the file is read.
  * Blank lines are skipped.
  */
-export async function* readEventLines(file: string, stdin: Readable = process.stdin): AsyncGenerator<EventLine> {
+export async function* readEventLines(
+  file: string,
+  options: { stdin?: Readable; signal?: AbortSignal } = {},
+): AsyncGenerator<EventLine> {
+  const stdin = options.stdin ?? process.stdin;
   const input = file === '-' ? stdin : createReadStream(file);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  input.setEncoding('utf8');
+  // Aborted (the call failed while the input stalls): reading ends, whatever the input does.
+  const stop = () => input.destroy();
+  options.signal?.addEventListener('abort', stop, { once: true });
   let line = 0;
   try {
-    for await (const text of lines) {
+    for await (const text of boundedLines(input as AsyncIterable<string>, MAX_LINE_CHARS)) {
       line += 1;
-      if (text.trim() === '') continue;
-      if (text.length > MAX_LINE_CHARS) {
+      if (text === undefined || text.length > MAX_LINE_CHARS) {
         yield { line, problem: `longer than ${MAX_LINE_CHARS} characters` };
         continue;
       }
+      if (text.trim() === '') continue;
       const parsed = parse(text);
       yield typeof parsed === 'string' ? { line, problem: parsed } : { line, event: parsed };
     }
   } finally {
-    lines.close();
+    options.signal?.removeEventListener('abort', stop);
     if (input !== stdin) input.destroy();
   }
 }
