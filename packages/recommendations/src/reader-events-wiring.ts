@@ -64,7 +64,13 @@ export function wireReaderEvents(options: {
     },
     imports: {
       tokens: createImportTokenCheck({ file: config.importTokenFile }),
-      startImport: () => createEventImport({ catalog, store, onImported: (counts) => metrics.countEvents(counts) }),
+      startImport: () =>
+        createEventImport({
+          catalog,
+          store,
+          onImported: (counts) => metrics.countEvents(counts),
+          onStoreFailure: failures.forOperation('import_events', { degraded: false }),
+        }),
       maxOpen: config.maxImportStreams,
     },
   };

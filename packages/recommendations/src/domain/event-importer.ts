@@ -41,8 +41,10 @@ export function createEventImport(options: {
   catalog: Catalog;
   store: EventStore;
   now?: () => number;
-  /** Told the counts once the import finished (the metrics). */
+  /** Told the counts once the import finished or failed (the metrics): a failed import counts what it stored. */
   onImported?: (counts: { appended: number; duplicates: number; rejected: number }) => void;
+  /** Told a store failure, which ends the import (logged by the caller, at most once a minute). */
+  onStoreFailure?: (error: unknown) => void;
 }): EventImport {
   const { catalog, store } = options;
   const now = options.now ?? Date.now;
@@ -61,7 +63,9 @@ export function createEventImport(options: {
       const result = await store.append(events);
       accepted += result.appended.length;
       duplicates += result.duplicates.length;
-    } catch {
+    } catch (error) {
+      options.onStoreFailure?.(error);
+      options.onImported?.({ appended: accepted, duplicates, rejected: rejectedCount });
       throw new UnavailableError(STORE_UNAVAILABLE_MESSAGE);
     }
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbeddedStore } from '../../src/store/embedded-store';
 import type { EventStore } from '../../src/store/event-store';
+import { createMemoryStore } from '../support/memory-store';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const VIEWED = ReaderEventKind.READER_EVENT_KIND_VIEWED;
@@ -148,6 +149,35 @@ describe('ImportEvents', () => {
     expect(text).toContain('ImportEvents');
     expect(text).toContain('[Redacted]'); // the metadata was logged, its authorization redacted
     expect(text).not.toContain(TOKEN);
+  });
+});
+
+describe('ImportEvents when the store fails part-way', () => {
+  it('answers UNAVAILABLE, counts the events stored before the failure and logs the failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-failing-'));
+    writeFileSync(join(dir, 'token'), TOKEN);
+    const store = createMemoryStore();
+    // The first batch (500) is stored; the store then fails the second.
+    const appendOnce = store.append.bind(store);
+    store.append = async (batch) => {
+      const result = await appendOnce(batch);
+      store.mode = 'fail';
+      return result;
+    };
+    const server = await startTestServer({ store, env: { IMPORT_TOKEN_FILE: join(dir, 'token') } });
+    try {
+      const events = Array.from({ length: 1_200 }, (_, i) => view(`f-${i}`, 1 + (i % 7), 1 + (i % 18)));
+      const answer = importEvents(server, events, `Bearer ${TOKEN}`);
+      await expect(answer).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+      expect(store.log).toHaveLength(500);
+      const metrics = await server.metrics();
+      expect(sampleValue(metrics, 'recommendations_reader_events_total', { outcome: 'stored' })).toBe(500);
+      const line = await server.waitForLog((l) => l.operation === 'import_events');
+      expect(line).toMatchObject({ msg: 'event store failed', degraded: false });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
