@@ -120,6 +120,45 @@ describe('bookstore import', () => {
   });
 });
 
+describe('bookstore import when the server cuts a call', () => {
+  let dir: string;
+  let server: RunningServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-import-cut-'));
+    writeFileSync(join(dir, 'token'), TOKEN);
+    // Connections end at 1 s with no grace: a call still open then is cut (UNAVAILABLE).
+    server = await startRecommendations({
+      withStore: true,
+      env: { IMPORT_TOKEN_FILE: join(dir, 'token'), MAX_CONNECTION_AGE_MS: '1000', MAX_CONNECTION_AGE_GRACE_MS: '0' },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the cut call again in full, so every event is stored once', async () => {
+    const args = ['--addr', server.address, 'import', '-', '--token-file', join(dir, 'token'), '--insecure-token'];
+    const child = spawnCli([...args, '--json'], {}, 'pipe');
+    const done = runToEnd(child, 20_000);
+    const stderr: string[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    child.stdin?.write(Array.from({ length: 10 }, (_, i) => `${line(`cut-${i}`, 1, 1 + i)}\n`).join(''));
+    // The connection is cut about a second in; its UNAVAILABLE shows when the next event is read.
+    const cut = async () =>
+      sampleValue(await fetchMetricsText(server.metricsPort), 'grpc_server_handled_total', {
+        grpc_method: 'ImportEvents',
+      }) ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((await cut()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.stdin?.end(Array.from({ length: 10 }, (_, i) => `${line(`cut-${10 + i}`, 1, 1 + i)}\n`).join(''));
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(stderr.join('')).toContain('failed (UNAVAILABLE');
+    expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 20, duplicates: 0, rejected: 0, resentCalls: 1 });
+  });
+});
+
 describe('bookstore import over TLS', () => {
   let ca: TestCa;
   let dir: string;

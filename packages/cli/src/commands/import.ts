@@ -2,9 +2,11 @@ import {
   type ImportEventsRequest,
   type ImportEventsResponse,
   type ImportRejection,
+  type ReaderEvent,
   RecommendationServiceClient,
 } from '@bookstore/contracts';
-import { type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
+import { type ClientWritableStream, type ServiceError, status as Status } from '@grpc/grpc-js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { once } from 'node:events';
 import type { Connection } from '../connection';
 import { EXIT_CODES } from '../exit-codes';
@@ -25,8 +27,23 @@ const MAX_LISTED = 100;
  */
 export const EVENTS_PER_CALL = 20_000;
 
+/** A call that fails UNAVAILABLE (a connection cut at its maximum age, a restart) is sent again this often. */
+export const MAX_RESENDS = 3;
+const RESEND_BACKOFF_MS = 250;
+
+/** Failures worth sending the call's events again: the server never saw the end of the call. */
+function isResendable(error: unknown): boolean {
+  return (error as Partial<ServiceError> | undefined)?.code === Status.UNAVAILABLE;
+}
+
 interface OpenImport {
   readonly stream: ClientWritableStream<ImportEventsRequest>;
+  /**
+   * The events this call carried, kept until it is answered so that a failed call can be sent
+   * again in full (ids are stored once, so events stored before the failure come back as duplicates).
+   */
+  readonly events: ReaderEvent[];
+  error?: unknown;
   readonly answered: Promise<ImportEventsResponse>;
   /** Settles when the call is answered; `failed` is then true if it failed. */
   settled: Promise<unknown>;
@@ -54,11 +71,22 @@ function openImport(
         error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
     );
   });
-  const open: OpenImport = { stream, answered, settled: Promise.resolve(), offset, count: 0, failed: false };
+  const open: OpenImport = {
+    stream,
+    events: [],
+    answered,
+    settled: Promise.resolve(),
+    offset,
+    count: 0,
+    failed: false,
+  };
   // The server may answer (a refusal, a failure) before the call ends: stop writing to it then.
   open.settled = answered.then(
     () => undefined,
-    () => (open.failed = true),
+    (error: unknown) => {
+      open.failed = true;
+      open.error = error;
+    },
   );
   return open;
 }
@@ -101,19 +129,51 @@ export async function importCommand(
     let localCount = 0;
     let sent = 0;
     let call: OpenImport | undefined;
+    let resent = 0;
     const callFailed = new AbortController();
-    /** Ends the open call and adds its answer, its rejections at their position in the whole import. */
+    /** Writes events a call holds, at the pace its flow control allows; stops early if the call fails. */
+    const send = async (target: OpenImport, events: readonly ReaderEvent[]) => {
+      for (const event of events) {
+        if (target.failed) return;
+        if (!target.stream.write({ event })) {
+          await Promise.race([once(target.stream, 'drain').catch(() => undefined), target.settled]);
+        }
+      }
+    };
+    /**
+     * Ends the open call and adds its answer, its rejections at their position in the whole
+     * import. A call that failed UNAVAILABLE is sent again in full, up to MAX_RESENDS times.
+     */
     const finishCall = async () => {
       if (call === undefined) return;
-      const { stream, answered, offset } = call;
+      let current: OpenImport = call;
       call = undefined;
-      stream.end();
-      const response = await answered;
+      current.stream.end();
+      let response: ImportEventsResponse | undefined;
+      for (let resend = 1; response === undefined; resend += 1) {
+        try {
+          response = await current.answered;
+        } catch (error) {
+          if (!isResendable(error) || resend > MAX_RESENDS) throw error;
+          const details = (error as ServiceError).details;
+          process.stderr.write(
+            `bookstore: a call of ${current.events.length} events failed (UNAVAILABLE: ${details}); sending it again (${resend}/${MAX_RESENDS})\n`,
+          );
+          await delay(RESEND_BACKOFF_MS * 2 ** (resend - 1));
+          const again = openImport(client, options.auth, current.offset, connection.deadlineMs);
+          again.events.push(...current.events);
+          again.count = current.count;
+          await send(again, again.events);
+          again.stream.end();
+          current = again;
+          resent += 1;
+        }
+      }
       total.accepted += response.accepted;
       total.duplicates += response.duplicates;
       total.rejectedCount += response.rejectedCount;
       for (const r of response.rejected) {
-        if (total.rejected.length < MAX_LISTED) total.rejected.push({ ...r, index: r.index + offset });
+        if (total.rejected.length < MAX_LISTED) total.rejected.push({ ...r, index: r.index + current.offset });
       }
     };
     /** Reads the file and sends its events, a new call every --events-per-call events. */
@@ -130,15 +190,15 @@ export async function importCommand(
         if (call === undefined) {
           const opened = openImport(client, options.auth, sent, connection.deadlineMs);
           // A call that fails (its deadline, the server) while the input stalls stops the reading.
-          void opened.settled.then(() => opened.failed && callFailed.abort());
+          // (A resendable failure waits for the next event, or the file's end, to be sent again.)
+          void opened.settled.then(() => opened.failed && !isResendable(opened.error) && callFailed.abort());
           call = opened;
         }
         sent += 1;
-        call.count += 1;
         progress.update(sent);
-        if (!call.stream.write({ event: item.event })) {
-          await Promise.race([once(call.stream, 'drain').catch(() => undefined), call.settled]);
-        }
+        call.count += 1;
+        call.events.push(item.event);
+        await send(call, [item.event]);
       }
       await finishCall();
     };
@@ -155,7 +215,7 @@ export async function importCommand(
     }
     progress.done();
     const response = total;
-    const result = summary(response, local, localCount);
+    const result = { ...summary(response, local, localCount), resentCalls: resent };
     if (output.json) output.out(JSON.stringify(result));
     else {
       output.out(`accepted ${result.accepted}, duplicates ${result.duplicates}, rejected ${result.rejected}`);

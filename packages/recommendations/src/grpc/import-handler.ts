@@ -25,6 +25,9 @@ const REFUSALS: Record<Exclude<TokenVerdict, 'ok'>, { code: Status; details: str
   },
 };
 
+/** Ends the handling of a cancelled import: nothing is answered. */
+class CallCancelled extends Error {}
+
 /**
  * ImportEvents (client streaming): the operator's token first (checked before any event is
  * read), then each event through the same checks and log as RecordEvents. Messages are read with
@@ -59,6 +62,10 @@ export function createImportHandler(
       for await (const message of call as AsyncIterable<ImportEventsRequest>) {
         await current.add(message.event ?? { eventId: '', userId: 0, bookId: 0, kind: 0, occurredAt: undefined });
       }
+      // A cancelled call (the client gone, its connection cut) is not finished: its last partial
+      // batch is dropped, since nobody will read the answer, and a client sending again finds no
+      // duplicates of events it never heard were stored. Full batches appended before stay.
+      if (call.cancelled) throw new CallCancelled();
       return current.finish();
     };
     run()
