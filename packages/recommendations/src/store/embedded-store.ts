@@ -1,18 +1,11 @@
-import {
-  type AppendResult,
-  type CoView,
-  DEFAULT_READ_MODEL_LIMITS,
-  type EventStore,
-  type ReadModelLimits,
-  type RecentView,
-  type StoredEvent,
-} from './event-store';
+import type * as Store from './event-store';
+import { DEFAULT_READ_MODEL_LIMITS } from './event-store';
 import { highestFirst, keepHighest } from './read-model-order';
 import { checkLimits, clampLimit, DEFAULT_DEDUPE_TTL_MS, VIEWED } from './store-bounds';
 import { EventStoreError } from './store-errors';
 
 export interface EmbeddedStoreOptions {
-  readonly limits?: ReadModelLimits;
+  readonly limits?: Store.ReadModelLimits;
   /** The clock for the dedupe window and the histories' time to live (tests fake it). */
   readonly now?: () => number;
   /** How long an id is remembered for dedupe (store-bounds.ts says why an hour). */
@@ -41,7 +34,7 @@ export interface EmbeddedStoreOptions {
    */
   readonly maxBooks?: number;
   /** Called once per event as it is applied to the read models (tests, metrics). */
-  readonly onApplied?: (event: StoredEvent) => void;
+  readonly onApplied?: (event: Store.StoredEvent) => void;
 }
 
 const closedError = () => new EventStoreError('closed', 'event store closed');
@@ -61,7 +54,7 @@ interface History {
  * read models asynchronously (reads are eventually consistent), and everything is bounded.
  * Nothing survives a restart.
  */
-export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventStore {
+export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store.EventStore {
   const limits = checkLimits(options.limits ?? DEFAULT_READ_MODEL_LIMITS);
   const now = options.now ?? Date.now;
   const dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
@@ -73,7 +66,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
   /** eventId -> when it is forgotten. Insertion order is expiry order (one TTL for all). */
   const seenIds = new Map<string, number>();
   /** The log's unapplied tail: applied entries are dropped, like the acknowledged ones Valkey trims. */
-  let backlog: StoredEvent[] = [];
+  let backlog: Store.StoredEvent[] = [];
   let backlogHead = 0;
   /** userId -> history; Map order is least recently viewed first. */
   const histories = new Map<number, History>();
@@ -113,7 +106,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
 
   // Each book's co-views ranked once per change, not once per read: a known reader's Recommend
   // reads 20 of them, and sorting each on every read was most of its cost (bench/personalisation.js).
-  const ranked = new WeakMap<Map<number, number>, CoView[]>();
+  const ranked = new WeakMap<Map<number, number>, Store.CoView[]>();
   const countCoView = (bookId: number, otherId: number) => {
     const counts = coViews.get(bookId) ?? new Map<number, number>();
     counts.set(otherId, (counts.get(otherId) ?? 0) + 1);
@@ -123,7 +116,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
   };
 
   /** The same steps as APPLY_ENTRY in redis-store.ts. */
-  const apply = (event: StoredEvent) => {
+  const apply = (event: Store.StoredEvent) => {
     if (event.kind !== VIEWED) return;
     const at = now();
     const history = liveHistory(event.userId, at) ?? { views: new Map<number, number>(), expiresAtMs: 0 };
@@ -195,7 +188,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
       }
       forgetOldIds(at);
       schedule();
-      return { appended, duplicates } satisfies AppendResult;
+      return { appended, duplicates } satisfies Store.AppendResult;
     },
 
     async recentViews(userId, limit) {
@@ -203,7 +196,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
       const history = liveHistory(userId, now());
       if (history === undefined) return [];
       return highestFirst(history.views, clampLimit(limit, limits.maxRecentViews)).map(
-        ([bookId, viewedAtMs]): RecentView => ({ bookId, viewedAtMs }),
+        ([bookId, viewedAtMs]): Store.RecentView => ({ bookId, viewedAtMs }),
       );
     },
 
@@ -219,7 +212,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): EventSt
       if (counts === undefined) return [];
       let order = ranked.get(counts);
       if (order === undefined) {
-        order = highestFirst(counts, counts.size).map(([other, count]): CoView => ({ bookId: other, count }));
+        order = highestFirst(counts, counts.size).map(([other, count]): Store.CoView => ({ bookId: other, count }));
         ranked.set(counts, order);
       }
       return order.slice(0, clampLimit(limit, limits.maxCoViews));

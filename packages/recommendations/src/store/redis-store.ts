@@ -167,6 +167,21 @@ function toEntries(raw: unknown): LogEntry[] {
 }
 
 /** The event an entry holds, or undefined when it is not one APPEND_EVENTS wrote. */
+/** A sorted set read WITHSCORES, `[member, score, member, score, …]`, as pairs of numbers. */
+function scoredPairs(flat: readonly string[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([Number(flat[i]), Number(flat[i + 1])]);
+  return pairs;
+}
+
+/** A reader's views set (book -> viewed-at ms) as RecentViews. */
+const viewsOf = (flat: readonly string[]): RecentView[] =>
+  scoredPairs(flat).map(([bookId, viewedAtMs]) => ({ bookId, viewedAtMs }));
+
+/** A book's co-views set (other book -> count) as CoViews. */
+const coViewsOf = (flat: readonly string[]): CoView[] =>
+  scoredPairs(flat).map(([bookId, count]) => ({ bookId, count }));
+
 function toEvent(fields: readonly string[]): StoredEvent | undefined {
   const record = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) record.set(fields[i]!, fields[i + 1]!);
@@ -470,10 +485,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       } catch (error) {
         throw asStoreError(error);
       }
-      const views: RecentView[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2)
-        views.push({ bookId: Number(flat[i]), viewedAtMs: Number(flat[i + 1]) });
-      return views;
+      return viewsOf(flat);
     },
 
     async readerHistory(userId, maxViews, coViewsPerBook) {
@@ -493,16 +505,9 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         throw asStoreError(error);
       }
       const [flatViews = [], ...flatCoViews] = reply;
-      const views: RecentView[] = [];
-      for (let i = 0; i + 1 < flatViews.length; i += 2)
-        views.push({ bookId: Number(flatViews[i]), viewedAtMs: Number(flatViews[i + 1]) });
-      const coViews = flatCoViews.map((flat) => {
-        const list: CoView[] = [];
-        for (let i = 0; coViewCount > 0 && i + 1 < flat.length; i += 2)
-          list.push({ bookId: Number(flat[i]), count: Number(flat[i + 1]) });
-        return list;
-      });
-      return { views, coViews };
+      // The script answers at least one co-view a book (a count of 0 means "to the end" there).
+      const coViews = flatCoViews.map((flat) => (coViewCount > 0 ? coViewsOf(flat) : []));
+      return { views: viewsOf(flatViews), coViews };
     },
 
     async coViewed(bookId, limit) {
@@ -515,10 +520,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       } catch (error) {
         throw asStoreError(error);
       }
-      const coViews: CoView[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2)
-        coViews.push({ bookId: Number(flat[i]), count: Number(flat[i + 1]) });
-      return coViews;
+      return coViewsOf(flat);
     },
 
     startConsumer(whenApplied) {
