@@ -319,6 +319,17 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     await whenReady(client, commandTimeoutMs, stopping.signal);
   };
 
+  /** The `count` highest-scored members of a sorted set, with their scores (none for a count of 0). */
+  const highestOf = async (key: string, count: number): Promise<string[]> => {
+    await usable();
+    if (count === 0) return [];
+    try {
+      return await client.zrevrange(key, 0, count - 1, 'WITHSCORES');
+    } catch (error) {
+      throw asStoreError(error);
+    }
+  };
+
   const applyEntries = async (entries: readonly LogEntry[]) => {
     if (entries.length === 0) return;
     const pipeline = client.pipeline() as unknown as ApplyPipeline;
@@ -476,16 +487,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     },
 
     async recentViews(userId, limit) {
-      const count = clampLimit(limit, limits.maxRecentViews);
-      await usable();
-      if (count === 0) return [];
-      let flat: string[];
-      try {
-        flat = await client.zrevrange(viewsKey(userId), 0, count - 1, 'WITHSCORES');
-      } catch (error) {
-        throw asStoreError(error);
-      }
-      return viewsOf(flat);
+      return viewsOf(await highestOf(viewsKey(userId), clampLimit(limit, limits.maxRecentViews)));
     },
 
     async readerHistory(userId, maxViews, coViewsPerBook) {
@@ -511,16 +513,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     },
 
     async coViewed(bookId, limit) {
-      const count = clampLimit(limit, limits.maxCoViews);
-      await usable();
-      if (count === 0) return [];
-      let flat: string[];
-      try {
-        flat = await client.zrevrange(`${coViewsPrefix}${bookId}`, 0, count - 1, 'WITHSCORES');
-      } catch (error) {
-        throw asStoreError(error);
-      }
-      return coViewsOf(flat);
+      return coViewsOf(await highestOf(`${coViewsPrefix}${bookId}`, clampLimit(limit, limits.maxCoViews)));
     },
 
     startConsumer(whenApplied) {
