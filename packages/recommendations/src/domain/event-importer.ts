@@ -4,17 +4,17 @@ import { UnavailableError } from './errors';
 import { checkBatch, type IncomingEvent } from './reader-events';
 import { STORE_UNAVAILABLE_MESSAGE } from './event-recorder';
 
-/** Rejections an import answers in full; the rest are only counted (`rejectedCount`). */
-export const MAX_LISTED_REJECTIONS = 100;
-/** Events appended to the log at once: one store round trip per this many. */
-export const IMPORT_BATCH = 500;
-
 export interface ImportRejection {
   /** Position in the import stream, from 0. */
   readonly index: number;
   readonly eventId: string;
   readonly reason: string;
 }
+
+/** Rejections an import answers in full; the rest are only counted (`rejectedCount`). */
+export const MAX_LISTED_REJECTIONS = 100;
+/** Events appended to the log at once: one store round trip per this many. */
+export const IMPORT_BATCH = 500;
 
 export interface ImportSummary {
   readonly accepted: number;
