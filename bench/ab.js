@@ -49,6 +49,8 @@ async function main() {
         METRICS_PORT: String(9281 + i),
         PORT: String(kind === 'recommend' ? 50081 + i : 5081 + i),
         RECOMMENDATIONS_ADDR: '127.0.0.1:50083',
+        // Throughput from one address: the per-address rate limit off (benchmarks.md).
+        ...(kind === 'homepage' ? { RATE_LIMIT_MAX: '0' } : {}),
         ...v.env,
       },
     }));

@@ -120,7 +120,8 @@ async function underLoad(file) {
     marketplace = await startService({
       cpu: 0,
       script: MARKETPLACE,
-      env: { PORT: '0', METRICS_PORT: '0', RECOMMENDATIONS_ADDR: `127.0.0.1:${port}` },
+      // wrk from one address: the per-address rate limit off, to measure throughput.
+      env: { PORT: '0', METRICS_PORT: '0', RATE_LIMIT_MAX: '0', RECOMMENDATIONS_ADDR: `127.0.0.1:${port}` },
     });
     const base = `http://127.0.0.1:${marketplace.ready.port}`;
     const pages = {};
@@ -178,7 +179,12 @@ async function samePageAB(largestFile, largest) {
       const marketplace = await startService({
         cpu: 0,
         script: MARKETPLACE,
-        env: { PORT: '0', METRICS_PORT: '0', RECOMMENDATIONS_ADDR: `127.0.0.1:${recommendations.ready.port}` },
+        env: {
+          PORT: '0',
+          METRICS_PORT: '0',
+          RATE_LIMIT_MAX: '0', // one address, unlimited throughput
+          RECOMMENDATIONS_ADDR: `127.0.0.1:${recommendations.ready.port}`,
+        },
       });
       stacks.push(marketplace);
       const after = file ? Math.floor(largest / 2) : 0;

@@ -63,6 +63,7 @@ async function measure(mode, tls) {
       PORT: String(httpPort),
       METRICS_PORT: String(others[2]),
       RECOMMENDATIONS_ADDR: `localhost:${grpcPort}`,
+      RATE_LIMIT_MAX: '0', // load from one address: the per-address rate limit off
       ...(tls?.marketplace ?? {}),
     },
   });

@@ -204,7 +204,14 @@ async function main() {
       {
         name: 'marketplace',
         script: MARKETPLACE,
-        env: { ...prod, PORT: '5071', METRICS_PORT: '9192', RECOMMENDATIONS_ADDR: '127.0.0.1:50073' },
+        // wrk from one address: the per-address rate limit off, to measure throughput.
+        env: {
+          ...prod,
+          PORT: '5071',
+          METRICS_PORT: '9192',
+          RATE_LIMIT_MAX: '0',
+          RECOMMENDATIONS_ADDR: '127.0.0.1:50073',
+        },
         port: 5071,
         metricsPort: 9192,
         bookItem: '<li class="book">',

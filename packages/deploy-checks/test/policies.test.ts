@@ -75,6 +75,10 @@ describe('selectors, ports and probes', () => {
     expect(find(objects, 'Service', 'recommendations-headless').spec.clusterIP).toBe('None');
     const marketplace = find(objects, 'Service', 'marketplace');
     expect(marketplace.spec.type).toBe('LoadBalancer');
+    // The pods must see client addresses, or the per-address rate limit puts every user behind a
+    // node in one budget (issue 25).
+    expect(marketplace.spec.externalTrafficPolicy).toBe('Local');
+    expect(Number(find(objects, 'ConfigMap', 'marketplace-config').data?.RATE_LIMIT_MAX)).toBeGreaterThan(0);
     expect(marketplace.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
     expect(portsOf(find(objects, 'Deployment', 'marketplace')).find((p) => p.name === 'http')?.containerPort).toBe(
       5000,

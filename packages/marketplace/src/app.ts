@@ -20,7 +20,8 @@ import { bookPageRoutes } from './routes/book-page';
 import { booksRoutes } from './routes/books';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
-import { registerRateLimit, registerSecurityHeaders } from './security';
+import { registerRateLimit } from './rate-limit';
+import { registerSecurityHeaders } from './security';
 import { urlLengthGuard } from './url-length-guard';
 import { registerViews } from './views';
 
@@ -63,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const isReady = options.isReady ?? (() => true);
   // Security headers first, so every answer carries them (the guards' 413 and the 414 below too).
   registerSecurityHeaders(app);
-  registerConnectionGuards(app, config.http);
+  registerConnectionGuards(app, config.http, { cut: options.metrics?.connectionsCut, log: options.logger });
   await app.register(urlLengthGuard);
   await app.register(requestIdHeader);
   await app.register(draining, { isReady });
@@ -75,7 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     random: options.random,
   });
   if (options.metrics) registerHttpMetrics(app, options.metrics);
-  await registerRateLimit(app, { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs });
+  await registerRateLimit(app, { limits: config.rateLimit, limited: options.metrics?.rateLimited });
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
   await registerViews(app);
   registerErrorHandling(app);

@@ -6,6 +6,7 @@ import {
   type LogLevel,
 } from '@bookstore/service-kit';
 import { type HttpLimits, readHttpLimits } from './http-limits';
+import { type RateLimits, readRateLimits } from './rate-limit';
 import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
 
 /** Everything the marketplace reads from its environment, validated and frozen. */
@@ -39,9 +40,8 @@ export interface MarketplaceConfig {
   readonly shutdownGraceMs: number;
   /** Mark the `uid` cookie Secure (set it when users reach the site over HTTPS). */
   readonly cookieSecure: boolean;
-  /** Requests per client per window; 0 turns rate limiting off. */
-  readonly rateLimitMax: number;
-  readonly rateLimitWindowMs: number;
+  /** Per-address request budgets of pages and API (rate-limit.ts explains the numbers). */
+  readonly rateLimit: RateLimits;
   /**
    * Which proxies to believe about the client address (X-Forwarded-For): false, true (any), a hop
    * count, or a list of addresses/CIDRs. Rate limiting keys on that address.
@@ -105,8 +105,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     recommendationsHedgingDelayMs: readHedgingDelay(read, recommendationsTimeoutMs),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     cookieSecure: read.boolean('COOKIE_SECURE', false),
-    rateLimitMax: read.integer('RATE_LIMIT_MAX', 0, { min: 0, max: 1_000_000 }),
-    rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
+    rateLimit: readRateLimits(read),
     trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     http: readHttpLimits(read),
     recommendationsTls: readRecommendationsTls(read),

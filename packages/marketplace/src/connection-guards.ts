@@ -1,7 +1,10 @@
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { HttpLimits } from './http-limits';
+import { createThrottledLog } from './observability/throttled-log';
 
 /** fastify's and Node's server options for the limits: timeouts and the body backstop. */
 export function serverOptions(limits: HttpLimits): FastifyHttpOptions<Server> {
@@ -43,8 +46,17 @@ const declaresBody = (headers: Record<string, unknown>) =>
  *   at most: otherwise 1,000 silent sockets would lock every user out until the timeouts, and
  *   an attacker need only reopen them (Envoy's overload manager shortens idle timeouts under
  *   pressure in the same spirit). The user whose connection was dropped gets in on a retry.
+ *
+ * Every connection closed so is counted in `cut` by reason (CUT_REASONS) and logged at most once
+ * a minute per reason, with the count since the last line: a client decides how often it
+ * happens, so the log must not grow with it.
  */
-export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimits): void {
+export function registerConnectionGuards(
+  app: FastifyInstance,
+  limits: HttpLimits,
+  observe: { cut?: Counter<'reason'>; log: Pick<Logger, 'warn'> },
+): void {
+  const cutConnection = connectionCutRecorder(observe);
   const turns = new WeakMap<Socket, Turns>();
   app.server.maxConnections = limits.maxConnections;
   const opened = new Map<Socket, number>(); // insertion order: oldest first
@@ -53,13 +65,16 @@ export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimit
     socket.once('close', () => opened.delete(socket));
   });
   app.server.on('drop', () => {
+    cutConnection('cap_refused');
     const openedBefore = Date.now() - 1000;
     let closing = Math.ceil(limits.maxConnections / 10);
     for (const [socket, at] of opened) {
       if (at > openedBefore || closing === 0) break;
-      if (turns.get(socket)?.busy === true && !socket.writableNeedDrain) continue;
+      const busy = turns.get(socket)?.busy === true;
+      if (busy && !socket.writableNeedDrain) continue;
       opened.delete(socket);
       socket.destroy();
+      cutConnection(busy ? 'cap_stalled' : 'cap_idle');
       closing -= 1;
     }
   });
@@ -84,6 +99,8 @@ export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimit
     };
     if (!own.busy) return begin();
     if (own.waiting.length >= limits.maxPipelinedRequests) {
+      // The rest of the burst, already parsed, arrives here too: one cut, counted once.
+      if (!socket.destroyed) cutConnection('pipelining');
       socket.destroy();
       return;
     }
@@ -97,4 +114,31 @@ export function registerConnectionGuards(app: FastifyInstance, limits: HttpLimit
     reply.raw.once('finish', () => request.raw.socket.destroy());
     void reply.code(413).header('connection', 'close').type('text/plain').send('No page takes a request body');
   });
+}
+
+/**
+ * Why a connection was closed under its client: `pipelining` (more than maxPipelinedRequests
+ * waiting), `cap_refused` (a new one past HTTP_MAX_CONNECTIONS, closed by Node on accept), and
+ * the older ones closed to make room: `cap_idle`, or `cap_stalled` (its client was not reading
+ * a response, which is cut).
+ */
+export const CUT_REASONS = ['pipelining', 'cap_refused', 'cap_idle', 'cap_stalled'] as const;
+type CutReason = (typeof CUT_REASONS)[number];
+
+/** How often each reason may be logged. */
+export const CUT_LOG_INTERVAL_MS = 60_000;
+
+function connectionCutRecorder(observe: { cut?: Counter<'reason'>; log: Pick<Logger, 'warn'> }) {
+  const logs = new Map(
+    CUT_REASONS.map((reason) => {
+      observe.cut?.inc({ reason }, 0);
+      const write = (connections: number) =>
+        observe.log.warn({ reason, connections }, 'connections closed under their clients (HTTP limits)');
+      return [reason, createThrottledLog({ intervalMs: CUT_LOG_INTERVAL_MS, write })];
+    }),
+  );
+  return (reason: CutReason) => {
+    observe.cut?.inc({ reason });
+    logs.get(reason)?.();
+  };
 }

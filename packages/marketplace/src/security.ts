@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -64,21 +63,4 @@ export function securityHeaderPairs(): [string, string][] {
   };
   createSecurityHeaders()({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
   return pairs;
-}
-
-/**
- * Per-client rate limiting, off unless `max` > 0. Clients are told apart by `request.ip`: behind
- * a LoadBalancer or ingress that is the proxy's address unless TRUST_PROXY names the proxies,
- * and then every user would share one budget (see docs/operations.md).
- */
-export async function registerRateLimit(
-  app: FastifyInstance,
-  options: { max: number; windowMs: number },
-): Promise<void> {
-  if (options.max <= 0) return;
-  await app.register(rateLimit, {
-    max: options.max,
-    timeWindow: options.windowMs,
-    allowList: (request) => ['/healthz', '/readyz'].includes(request.url),
-  });
 }

@@ -11,7 +11,7 @@ import {
   resetAll,
   watchRss,
 } from './support/hostile';
-import { rssMb } from '@bookstore/test-support';
+import { fetchMetricsText, rssMb, sampleValue } from '@bookstore/test-support';
 import { startService, type ServiceProcess } from './support/processes';
 
 /** The marketplace pod's memory limit (k8s/marketplace.yaml) and the margin the tests keep below it. */
@@ -20,6 +20,8 @@ const PEAK_ALLOWED_MB = POD_LIMIT_MB * 0.75;
 /** After the attacker leaves, RSS may stay this far above its baseline (allocator slack). */
 const RSS_SLACK_MB = 30;
 const BUNDLE = '/docs/static/swagger-ui-bundle.js';
+const CUT_METRIC = 'marketplace_http_connections_cut_total';
+const CUT_LINE = 'connections closed under their clients (HTTP limits)';
 
 jest.setTimeout(60_000);
 
@@ -83,6 +85,12 @@ describe('the marketplace under hostile clients, as shipped (issue 18)', () => {
       return sockets;
     });
     expectUsersUnharmed(result);
+    // Every connection cut, counted; one log line for all of them (issue 25).
+    const cut = sampleValue(await fetchMetricsText(market.ready.metricsPort as number), CUT_METRIC, {
+      reason: 'pipelining',
+    });
+    expect(cut).toBe(40);
+    expect(market.logs.filter((line) => line.msg === CUT_LINE && line.reason === 'pipelining')).toHaveLength(1);
   });
 
   it('as many connections as the cap allows, each asking for the Swagger UI bundle and never reading', async () => {
@@ -158,6 +166,15 @@ describe('the marketplace under hostile clients, as shipped (issue 18)', () => {
     );
     expect(heldFds).toBeLessThanOrEqual(1000 + 2);
     expect(refused).toBeGreaterThanOrEqual(500);
+    // Counted (Node's refusals and the idle ones closed to make room), at most a line a reason.
+    const metrics = await fetchMetricsText(market.ready.metricsPort as number);
+    const [refusedByNode, closedIdle] = ['cap_refused', 'cap_idle'].map(
+      (reason) => sampleValue(metrics, CUT_METRIC, { reason }) ?? 0,
+    );
+    expect(refusedByNode! + closedIdle!).toBeGreaterThanOrEqual(refused);
+    expect(closedIdle).toBeGreaterThan(0);
+    for (const reason of ['cap_refused', 'cap_idle'])
+      expect(market.logs.filter((line) => line.msg === CUT_LINE && line.reason === reason)).toHaveLength(1);
     expect(rss.peak()).toBeLessThan(PEAK_ALLOWED_MB);
     expect(servedAgain).toBe(true);
     expect(after.fds).toBe(true);

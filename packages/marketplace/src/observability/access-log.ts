@@ -32,7 +32,7 @@ function loggedUrl(url: string): { url: string; urlLength?: number } {
  * the whole URL on each line): the URL is cut to 256 characters, and 4xx lines past
  * `clientErrorsPerSecond` are sampled like successes, the rest counted in
  * `marketplace_access_log_suppressed_total` and the next 4xx line says how many it follows.
- * 5xx are the service's own failures: always logged.
+ * 5xx are the service's own failures: always logged. The rate limit's 429s get no line at all.
  */
 export const accessLog = fp<AccessLogOptions>(
   async (app, options) => {
@@ -45,6 +45,9 @@ export const accessLog = fp<AccessLogOptions>(
     app.addHook('onResponse', (request, reply, done) => {
       const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
       const { statusCode } = reply;
+      // Only the rate limit answers 429, and only to a client past its budget: a flood of them
+      // is counted in marketplace_http_rate_limited_total, never a line each (rate-limit.ts).
+      if (statusCode === 429) return done();
       const clientError = statusCode >= 400 && statusCode < 500;
       const suppressedBefore = clientError ? clientErrors.take() : 0;
       if (suppressedBefore < 0) {

@@ -12,6 +12,10 @@ export interface MarketplaceMetrics {
   readonly pagesRendered: Counter<'page' | 'outcome'>;
   /** Access-log lines of client errors held back past their budget (observability/access-log.ts). */
   readonly accessLogSuppressed: Counter;
+  /** Requests answered 429 by the per-address rate limit (rate-limit.ts), by budget. */
+  readonly rateLimited: Counter<'budget'>;
+  /** Connections the guards closed under a client (connection-guards.ts), by reason. */
+  readonly connectionsCut: Counter<'reason'>;
 }
 
 /** A registry of its own, so apps built in one test process do not share counters. */
@@ -51,6 +55,18 @@ export function createMarketplaceMetrics(): MarketplaceMetrics {
     accessLogSuppressed: new Counter({
       name: 'marketplace_access_log_suppressed_total',
       help: 'Access-log lines of client errors (4xx) not written: past ACCESS_LOG_CLIENT_ERRORS_PER_SECOND and not sampled.',
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'marketplace_http_rate_limited_total',
+      help: 'Requests answered 429 because their client address was past its budget (pages, book_lists); they are not in the access log.',
+      labelNames: ['budget'],
+      registers: [registry],
+    }),
+    connectionsCut: new Counter({
+      name: 'marketplace_http_connections_cut_total',
+      help: 'Connections closed by the marketplace under a client: too many pipelined requests, or room made under HTTP_MAX_CONNECTIONS (idle, or a response cut).',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -3,6 +3,7 @@ import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { createThrottledLog } from '../observability/throttled-log';
 import { createOutbox } from './outbox';
 import { createReaderEventsMetrics, type ReaderEventsMetrics } from './reader-events-metrics';
 import { createRecordEventsSender, type SenderTuning } from './record-events-sender';
@@ -37,22 +38,22 @@ export function createReaderEvents(options: {
   now?: () => number;
 }): ReaderEvents {
   const now = options.now ?? Date.now;
-  let droppedSinceLog = 0;
-  let lastDropLogAt = -Infinity;
+  const logDrop = createThrottledLog({
+    intervalMs: DROP_LOG_INTERVAL_MS,
+    now,
+    write: (dropped) =>
+      options.logger.warn(
+        { dropped, capacity: options.capacity },
+        'reader events outbox full: dropped the oldest events (Recommendations is not acknowledging)',
+      ),
+  });
   // The gauge reads the outbox when scraped (never before it exists); the outbox counts drops in it.
   const metrics = createReaderEventsMetrics(options.registry, () => outbox.size);
   const outbox = createOutbox({
     capacity: options.capacity,
     onDrop: () => {
       metrics.dropped.inc();
-      droppedSinceLog += 1;
-      if (now() - lastDropLogAt < DROP_LOG_INTERVAL_MS) return;
-      options.logger.warn(
-        { dropped: droppedSinceLog, capacity: options.capacity },
-        'reader events outbox full: dropped the oldest events (Recommendations is not acknowledging)',
-      );
-      lastDropLogAt = now();
-      droppedSinceLog = 0;
+      logDrop();
     },
   });
   const sender = createRecordEventsSender({

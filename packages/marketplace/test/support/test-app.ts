@@ -3,6 +3,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import type { MarketplaceMetrics } from '../../src/observability/marketplace-metrics';
 import { createReaderEvents, type ReaderEvents } from '../../src/reader-events/reader-events';
 import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
 import { createChannelSecurity } from '../../src/recommendations-credentials';
@@ -27,11 +28,14 @@ export async function buildTestApp(options: {
   env?: Record<string, string>;
   /** The access log's random source (its sample). */
   random?: () => number;
+  /** Where the app's metrics go, for tests that read them. */
+  metrics?: MarketplaceMetrics;
 }): Promise<TestApp> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-  // Every request logged, as `make run` does, unless `env` says otherwise.
-  const config = loadConfig({ ACCESS_LOG_SAMPLE_RATE: '1', ...options.env });
+  // Every request logged, as `make run` does, unless `env` says otherwise; no rate limit (every
+  // injected request comes from one address) unless `env` sets one.
+  const config = loadConfig({ ACCESS_LOG_SAMPLE_RATE: '1', RATE_LIMIT_MAX: '0', ...options.env });
   const recommendations: RecommendationsClient = createRecommendationsClient({
     address: options.address,
     timeoutMs: options.timeoutMs ?? 1000,
@@ -43,7 +47,14 @@ export async function buildTestApp(options: {
     openStream: () => recommendations.openRecordEvents(),
     logger,
   });
-  const app = await buildApp({ config, logger, recommendations, readerEvents, random: options.random });
+  const app = await buildApp({
+    config,
+    logger,
+    recommendations,
+    readerEvents,
+    random: options.random,
+    metrics: options.metrics,
+  });
   return {
     app,
     logs,

@@ -48,6 +48,9 @@ export async function startService(
       METRICS_PORT: '0',
       HEALTH_PORT: '0',
       ACCESS_LOG_SAMPLE_RATE: '1',
+      // Every request of a test comes from 127.0.0.1: one address, one budget. The tests measure
+      // other limits with the rate limit off; hostile-rate-limit.test.ts sets '' (the default).
+      ...(service === 'marketplace' ? { RATE_LIMIT_MAX: '0' } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
