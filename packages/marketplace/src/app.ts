@@ -38,6 +38,8 @@ export interface AppOptions {
   metrics?: MarketplaceMetrics;
   /** Readiness as seen by `/readyz`; main turns it off when shutdown begins. */
   isReady?: () => boolean;
+  /** Start-up is over (startup-readiness.ts): `/readyz` answers 503 "starting" until then. */
+  isStarted?: () => boolean;
   /** Draws the access log's sample (Math.random unless a test seeds it). */
   random?: () => number;
 }
@@ -81,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerViews(app);
   registerErrorHandling(app);
   await registerApiDocs(app);
-  await app.register(healthRoutes, { isReady });
+  await app.register(healthRoutes, { isReady, isStarted: options.isStarted });
   const recordPage = pageRecorder(options.metrics);
   await app.register(homeRoutes, {
     recommendations: options.recommendations,

@@ -65,6 +65,13 @@ export interface MarketplaceConfig {
    * to read what a misbehaving client sends.
    */
   readonly accessLogClientErrorsPerSecond: number;
+  /**
+   * `/readyz` answers 503 until the channels to Recommendations are connected, at most this long
+   * (`RECOMMENDATIONS_STARTUP_TIMEOUT_MS`, 10 s; 0 does not wait): then ready anyway, degraded,
+   * logged once (startup-readiness.ts). A connection takes milliseconds; 10 s covers a replica
+   * still starting and leaves the container healthcheck (2 s × 10 retries) half its window.
+   */
+  readonly recommendationsStartupTimeoutMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -112,6 +119,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     readerEventsOutboxSize: read.integer('READER_EVENTS_OUTBOX_SIZE', 10_000, { min: 1, max: 1_000_000 }),
     // Issue 25 (hostile clients, round 3).
     accessLogClientErrorsPerSecond: read.integer('ACCESS_LOG_CLIENT_ERRORS_PER_SECOND', 10, { min: 0, max: 1_000_000 }),
+    recommendationsStartupTimeoutMs: read.integer('RECOMMENDATIONS_STARTUP_TIMEOUT_MS', 10_000, {
+      min: 0,
+      max: 600_000,
+    }),
   };
   read.finish();
   return Object.freeze(config);

@@ -12,6 +12,7 @@ import { observedHedging } from './observability/hedging-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
+import { awaitRecommendations } from './startup-readiness';
 import { createTlsStatus } from './tls-status';
 
 async function main(): Promise<void> {
@@ -34,15 +35,29 @@ async function main(): Promise<void> {
     logger,
     registry: metrics.registry,
   });
+  // Connecting starts now, before the ports open: the first pages find the channels ready.
+  const startup = awaitRecommendations({
+    waitForReady: (deadline) => recommendations.waitForReady(deadline),
+    timeoutMs: config.recommendationsStartupTimeoutMs,
+    logger,
+  });
   let ready = true;
-  const app = await buildApp({ config, logger, recommendations, readerEvents, metrics, isReady: () => ready });
+  const app = await buildApp({
+    config,
+    logger,
+    recommendations,
+    readerEvents,
+    metrics,
+    isReady: () => ready,
+    isStarted: startup.isStarted,
+  });
   await app.listen({ port: config.port, host: config.host });
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,
     port: config.metricsPort,
     // The kubelet's probes come here, outside the public port's connection cap (probes.ts).
-    probes: probeAnswers(() => ready),
+    probes: probeAnswers(() => ready, startup.isStarted),
   });
   const metricsPort = await metricsServer.start();
   const address = app.server.address();
@@ -54,6 +69,7 @@ async function main(): Promise<void> {
       host: config.host,
       recommendationsAddr: config.recommendationsAddr,
       recommendationsHedgingDelayMs: config.recommendationsHedgingDelayMs,
+      recommendationsStartupTimeoutMs: config.recommendationsStartupTimeoutMs,
       recommendationsTls:
         config.recommendationsTls === undefined ? 'off' : config.recommendationsTls.certFile ? 'mutual' : 'on',
       tracing: tracing !== undefined,

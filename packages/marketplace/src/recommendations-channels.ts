@@ -29,6 +29,11 @@ export interface RecommendationsChannels {
    * the unhedged channel.
    */
   forHedgeableCall(): RecommendationServiceClient;
+  /**
+   * Connects every channel now (they are idle until asked) and resolves true once all of them
+   * are READY, false when `deadline` passes first.
+   */
+  waitForReady(deadline: Date): Promise<boolean>;
   /** Closes every channel. */
   close(): void;
 }
@@ -54,6 +59,13 @@ function budgetInterceptor(budget: HedgeBudget): Interceptor {
         });
 }
 
+/** grpc-js' waitForReady: asks an idle channel to connect, then watches it until READY or the deadline. */
+const readyBy = (client: RecommendationServiceClient, deadline: Date) =>
+  new Promise<boolean>((resolve) => client.waitForReady(deadline, (error) => resolve(error == null)));
+
+const allReadyBy = (clients: RecommendationServiceClient[], deadline: Date) =>
+  Promise.all(clients.map((client) => readyBy(client, deadline))).then((ready) => ready.every(Boolean));
+
 /**
  * Without hedging, one channel. With it, two to the same target: the main one hedges Recommend
  * and GetBook; the second has only the retry policy, which grpc-js throttles, and takes those
@@ -78,7 +90,12 @@ export function createRecommendationsChannels(options: {
     });
   if (hedging === undefined) {
     const main = open(undefined, options.interceptors);
-    return { main, forHedgeableCall: () => main, close: () => main.close() };
+    return {
+      main,
+      forHedgeableCall: () => main,
+      waitForReady: (deadline) => allReadyBy([main], deadline),
+      close: () => main.close(),
+    };
   }
   const interceptors = [...options.interceptors, budgetInterceptor(hedging.budget)];
   const main = open(hedging.delayMs, interceptors);
@@ -94,6 +111,8 @@ export function createRecommendationsChannels(options: {
       hedging.onSuppressed?.();
       return unhedged;
     },
+    // Both: the first pages' Recommend calls take `unhedged` until `main` is READY.
+    waitForReady: (deadline) => allReadyBy([main, unhedged], deadline),
     close() {
       main.close();
       unhedged.close();

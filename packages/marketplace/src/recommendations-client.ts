@@ -59,6 +59,12 @@ export interface RecommendationsClient {
    * reader-events sender owns it, and reopens it after a failure).
    */
   openRecordEvents(): ClientDuplexStream<RecordEventsRequest, RecordEventsResponse>;
+  /**
+   * Connects to Recommendations now instead of on the first call, whose deadline the connection
+   * (name resolution, TCP, a TLS handshake) would spend: true once connected, false when
+   * `deadline` passes first.
+   */
+  waitForReady(deadline: Date): Promise<boolean>;
   close(): void;
 }
 
@@ -150,6 +156,7 @@ export function createRecommendationsClient(options: {
           });
       }),
     openRecordEvents: () => client.recordEvents(),
+    waitForReady: (deadline) => channels.waitForReady(deadline),
     close: () => channels.close(),
   };
 }

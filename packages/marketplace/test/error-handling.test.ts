@@ -18,6 +18,7 @@ describe('server errors', () => {
         openRecordEvents: () => {
           throw new Error('not used');
         },
+        waitForReady: async () => true,
         close: () => undefined,
       },
       readerEvents: { viewed: () => undefined },

@@ -75,8 +75,10 @@ describe('the marketplace when recommendations fails', () => {
   });
 
   it('reports itself ready while recommendations is down: pages degrade instead', async () => {
-    const marketplace = await startMarketplace('127.0.0.1:1');
+    // Start-up waits for Recommendations, at most RECOMMENDATIONS_STARTUP_TIMEOUT_MS (startup-readiness.test.ts).
+    const marketplace = await startMarketplace('127.0.0.1:1', { RECOMMENDATIONS_STARTUP_TIMEOUT_MS: '500' });
     running.push(marketplace);
+    await marketplace.waitForLog((l) => String(l.msg).startsWith('Recommendations not connected'), 10_000);
     expect((await fetch(`http://127.0.0.1:${marketplace.port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${marketplace.port}/healthz`)).status).toBe(200);
   });

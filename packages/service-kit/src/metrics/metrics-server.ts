@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { capConnections, METRICS_PORT_LIMITS, metricsServerOptions } from './metrics-port-limits';
+import { sharedRender } from './shared-render';
 
 export interface MetricsServer {
   start(): Promise<number>;
@@ -16,7 +18,8 @@ export interface ProbeAnswer {
 /**
  * Prometheus text format at `GET /metrics`, on its own port so it is never exposed with the API.
  * `probes` adds plain `GET` paths (e.g. `/readyz`): answered here they do not share the public
- * port's connection cap, so a flood of clients there cannot fail the kubelet's probes.
+ * port's connection cap, so a flood of clients there cannot fail the kubelet's probes. The port
+ * has bounds of its own (metrics-port-limits.ts), and concurrent scrapes share renders.
  */
 export function createMetricsServer(options: {
   registry: Registry;
@@ -25,7 +28,8 @@ export function createMetricsServer(options: {
   probes?: Readonly<Record<string, () => ProbeAnswer>>;
 }): MetricsServer {
   const probes = new Map(Object.entries(options.probes ?? {}));
-  const server: Server = createServer((request, response) => {
+  const render = sharedRender(() => options.registry.metrics());
+  const server: Server = createServer(metricsServerOptions, (request, response) => {
     const path = request.url?.split('?')[0] ?? '';
     const probe = probes.get(path);
     if (request.method === 'GET' && probe !== undefined) {
@@ -37,12 +41,12 @@ export function createMetricsServer(options: {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    options.registry.metrics().then(
+    render().then(
       (body) => response.writeHead(200, { 'content-type': options.registry.contentType }).end(body),
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
   });
-  server.keepAliveTimeout = 65_000;
+  capConnections(server, METRICS_PORT_LIMITS.maxConnections);
   return {
     start: () =>
       new Promise((resolve, reject) => {

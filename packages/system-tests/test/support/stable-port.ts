@@ -15,24 +15,36 @@ export interface StablePort {
  * service restarts on a new free port and the forwarding follows it. Open connections are closed
  * when the target changes, as they would be when the process behind them exits.
  */
-export async function createStablePort(target: number | undefined): Promise<StablePort> {
+export async function createStablePort(
+  target: number | undefined,
+  options: {
+    /** Each new connection reaches the target only after this: a slow network, or a busy node. */
+    connectDelayMs?: number;
+  } = {},
+): Promise<StablePort> {
   let current = target;
   const open = new Set<Socket>();
+  const forward = (client: Socket, port: number) => {
+    if (client.destroyed) return;
+    const upstream = connect({ host: '127.0.0.1', port });
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    open.add(upstream);
+    upstream.once('close', () => open.delete(upstream));
+    client.pipe(upstream).pipe(client);
+  };
   const server = createServer((client) => {
     client.on('error', () => undefined);
     if (current === undefined) {
       client.destroy();
       return;
     }
-    const upstream = connect({ host: '127.0.0.1', port: current });
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.once('close', () => open.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
+    open.add(client);
+    client.once('close', () => open.delete(client));
+    const port = current;
+    if (options.connectDelayMs === undefined) forward(client, port);
+    else setTimeout(() => forward(client, port), options.connectDelayMs);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
