@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import type { HttpLimits } from './http-limits';
+import { recordQueueTime } from './observability/service-time';
 import { createThrottledLog } from './observability/throttled-log';
 
 /** fastify's and Node's server options for the limits: timeouts and the body backstop. */
@@ -37,7 +38,8 @@ const declaresBody = (headers: Record<string, unknown>) =>
  *   and fastify would run them all together, each buffering its response until the client
  *   reads (40 connections × 20 pipelined 1.6 MB Swagger UI bundles: RSS 99 → 259 MB). Here a
  *   pipelined request waits until the previous response is done; past `maxPipelinedRequests`
- *   waiting, the connection is closed.
+ *   waiting, the connection is closed. The wait is recorded (observability/service-time.ts):
+ *   the latency metric and the access log leave it out, since the client chose to queue.
  * - **No bodies.** A request declaring one is answered 413 with `Connection: close` before any
  *   byte of it is read; Node discards the rest without buffering it.
  * - **A cap on connections** (`server.maxConnections`): Node closes further ones on accept. When
@@ -104,7 +106,11 @@ export function registerConnectionGuards(
       socket.destroy();
       return;
     }
-    own.waiting.push(begin);
+    const arrived = performance.now();
+    own.waiting.push(() => {
+      recordQueueTime(request, performance.now() - arrived);
+      begin();
+    });
   });
 
   app.addHook('onRequest', (request, reply, done) => {

@@ -2,6 +2,7 @@ import { accessLogDecision, type AccessLogPolicy } from '@bookstore/service-kit'
 import fp from 'fastify-plugin';
 import type { Counter } from 'prom-client';
 import { createClientErrorBudget } from './client-error-budget';
+import { serviceTimeMs } from './service-time';
 
 /** How much of a request's URL a log line keeps; the length says how much there was. */
 export const LOGGED_URL_LENGTH = 256;
@@ -33,6 +34,8 @@ function loggedUrl(url: string): { url: string; urlLength?: number } {
  * `clientErrorsPerSecond` are sampled like successes, the rest counted in
  * `marketplace_access_log_suppressed_total` and the next 4xx line says how many it follows.
  * 5xx are the service's own failures: always logged. The rate limit's 429s get no line at all.
+ * `durationMs` (and so "slow") leaves out the time a pipelined request waited for its turn on
+ * its connection (service-time.ts), as `http_request_duration_seconds` does.
  */
 export const accessLog = fp<AccessLogOptions>(
   async (app, options) => {
@@ -43,7 +46,7 @@ export const accessLog = fp<AccessLogOptions>(
       random: options.random,
     });
     app.addHook('onResponse', (request, reply, done) => {
-      const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+      const durationMs = Math.round(serviceTimeMs(request, reply) * 1000) / 1000;
       const { statusCode } = reply;
       // Only the rate limit answers 429, and only to a client past its budget: a flood of them
       // is counted in marketplace_http_rate_limited_total, never a line each (rate-limit.ts).
