@@ -101,7 +101,9 @@ describe('k8s/mtls: cert-manager objects and the patches that turn mutual TLS on
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'])
         expect(container(recommendations)[probe].grpc.port).toBe(health);
       expect(certificate('recommendations-tls').dnsNames).toContain(env(marketplace).RECOMMENDATIONS_TLS_SERVER_NAME);
-      expect(env(recommendations).TLS_ALLOWED_CLIENTS.split(',')).toContain(certificate('marketplace-tls').commonName);
+      // TLS_ALLOWED_CLIENTS matches DNS/URI subject alternative names, never the CN.
+      const allowed: string[] = env(recommendations).TLS_ALLOWED_CLIENTS.split(',');
+      expect(allowed.filter((name) => (certificate('marketplace-tls').dnsNames ?? []).includes(name))).not.toEqual([]);
       expect(certificate('recommendations-tls').usages).toContain('server auth');
       expect(certificate('marketplace-tls').usages).toContain('client auth');
       // Namespace bookstore enforces Pod Security "restricted": the patches must not break it.

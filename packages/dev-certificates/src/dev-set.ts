@@ -15,7 +15,10 @@ export const RECOMMENDATIONS_SERVER_NAMES = [
   'recommendations.bookstore.svc.cluster.local',
 ] as const;
 
-/** The client identity the Marketplace presents (its certificate's CN). */
+/**
+ * The client identity the Marketplace presents: its certificate's DNS subject alternative name
+ * (what TLS_ALLOWED_CLIENTS matches), and its CN too (what logs show).
+ */
 export const MARKETPLACE_CLIENT_NAME = 'marketplace';
 
 /** Writes `<dir>/tls.crt`, `tls.key` and `ca.crt`: the layout of a kubernetes.io/tls Secret. */
@@ -43,7 +46,12 @@ export async function writeDevCertificates(dir: string, options: { days?: number
     altNames: RECOMMENDATIONS_SERVER_NAMES,
     notAfter,
   });
-  const client = await ca.issue({ commonName: MARKETPLACE_CLIENT_NAME, usage: 'client', notAfter });
+  const client = await ca.issue({
+    commonName: MARKETPLACE_CLIENT_NAME,
+    usage: 'client',
+    altNames: [MARKETPLACE_CLIENT_NAME],
+    notAfter,
+  });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'ca.crt'), ca.cert);
   writeTlsFolder(join(dir, 'recommendations'), server, ca.cert);

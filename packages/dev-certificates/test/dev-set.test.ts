@@ -22,6 +22,8 @@ describe('make certs (writeDevCertificates)', () => {
       RECOMMENDATIONS_SERVER_NAMES.map((n) => (/^\d/.test(n) ? `IP Address:${n}` : `DNS:${n}`)),
     );
     expect(client.subject).toBe('CN=marketplace');
+    // TLS_ALLOWED_CLIENTS matches this, never the CN.
+    expect(client.subjectAltName).toBe('DNS:marketplace');
     expect(read('marketplace/ca.crt').equals(read('ca.crt'))).toBe(true);
     expect(statSync(join(dir, 'recommendations/tls.key')).isFile()).toBe(true);
   });

@@ -31,6 +31,19 @@ export function categoryBySlug(slug: string): CategoryInfo {
   return category;
 }
 
+/**
+ * Where a book of a category this Marketplace does not know is shown: a newer Recommendations
+ * may file books under a category added to the contract since this build. Such books are listed
+ * under "Other" (the API's category `other`), never dropped: a page that hides them would be
+ * short, or empty, while its `next` link still points on.
+ */
+export const OTHER_CATEGORY = { slug: 'other', label: 'Other' } as const;
+
+/** The slug a book's category answers as in the API: its own, or `other` for one not known here. */
+export function categorySlugOf(value: BookCategory): string {
+  return categoryByValue(value)?.slug ?? OTHER_CATEGORY.slug;
+}
+
 export function categoryByValue(value: BookCategory): CategoryInfo | undefined {
   return CATEGORIES.find((c) => c.value === value);
 }

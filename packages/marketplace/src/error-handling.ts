@@ -8,6 +8,7 @@ const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 function headingFor(statusCode: number): string {
   if (statusCode === 400) return 'That request is not valid';
   if (statusCode === 404) return 'Page not found';
+  if (statusCode === 409) return 'The catalog has changed';
   if (statusCode === 429) return 'Too many requests';
   return statusCode >= 500 ? 'Something went wrong' : 'That request could not be served';
 }

@@ -10,6 +10,7 @@ import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { observedHedging } from './observability/hedging-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
+import { createCatalogVersionLog } from './catalog-versions';
 import { createRecommendationsClient } from './recommendations-client';
 import { createChannelSecurity } from './recommendations-credentials';
 import { awaitRecommendations } from './startup-readiness';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     timeoutMs: config.recommendationsTimeoutMs,
     interceptors: [createClientMetricsInterceptor(metrics)],
     hedging: observedHedging(config.recommendationsHedgingDelayMs, metrics.registry),
+    onCatalogVersion: createCatalogVersionLog(logger),
     security: createChannelSecurity(
       config.recommendationsTls,
       createTlsStatus({ logger, target: config.recommendationsAddr }),

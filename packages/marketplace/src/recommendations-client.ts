@@ -2,6 +2,7 @@ import {
   type Book,
   BookCategory,
   type BookRecommendation,
+  CATALOG_VERSION_METADATA,
   ListBooksRequest,
   type ListBooksResponse,
   type RecordEventsRequest,
@@ -13,6 +14,7 @@ import {
   type Interceptor,
   Metadata,
   type ServiceError,
+  type StatusObject,
   status as Status,
 } from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
@@ -45,13 +47,20 @@ export interface BookWindow {
   readonly limit?: number;
 }
 
+/** What ListBooks answered: the books, and the version of the catalog they came from. */
+export interface ListedBooks {
+  readonly books: Book[];
+  /** The answering replica's `catalog-version` trailer; undefined from a server that sends none. */
+  readonly catalogVersion: string | undefined;
+}
+
 export interface RecommendationsClient {
   recommend(
     query: { userId: number; category: BookCategory; maxResults: number },
     context?: CallContext,
   ): Promise<CallOutcome<BookRecommendation[]>>;
   /** A window of the catalog (or of one category), read from the ListBooks stream; see BookWindow. */
-  listBooks(window?: BookWindow, context?: CallContext): Promise<CallOutcome<Book[]>>;
+  listBooks(window?: BookWindow, context?: CallContext): Promise<CallOutcome<ListedBooks>>;
   /** One book and what its readers also viewed; `undefined` when the catalog has no such id. */
   getBook(bookId: number, context?: CallContext): Promise<CallOutcome<BookDetails | undefined>>;
   /**
@@ -82,6 +91,8 @@ export function createRecommendationsClient(options: {
   security?: ChannelSecurity;
   /** Hedging of Recommend and GetBook (recommendations-channels.ts); off without. */
   hedging?: HedgingOptions;
+  /** Told the catalog version of every ListBooks answer that names one (catalog-versions.ts logs them). */
+  onCatalogVersion?: (version: string) => void;
 }): RecommendationsClient {
   const security = options.security;
   const channels = createRecommendationsChannels({
@@ -123,16 +134,31 @@ export function createRecommendationsClient(options: {
         stream.on('data', (message: ListBooksResponse) => {
           if (message.book) books.push(message.book);
         });
+        let failedAlready = false;
         let ended = false;
+        let trailers: StatusObject | undefined;
+        // The version comes in the trailers, which grpc-js reports apart from the stream's end
+        // (either may come first): the answer is complete when both have come.
+        const settle = () => {
+          if (failedAlready || !ended || trailers === undefined) return;
+          succeeded();
+          const named = trailers.metadata.get(CATALOG_VERSION_METADATA)[0];
+          const catalogVersion = typeof named === 'string' ? named : undefined;
+          if (catalogVersion !== undefined) options.onCatalogVersion?.(catalogVersion);
+          resolve({ available: true, value: { books, catalogVersion } });
+        };
         stream.on('error', (error: ServiceError) => {
-          ended = true;
+          failedAlready = true;
           settleFailure(failed('ListBooks', error, context), resolve, reject);
+        });
+        stream.on('status', (status: StatusObject) => {
+          trailers = status;
+          settle();
         });
         // grpc-js may also end a stream that failed.
         stream.on('end', () => {
-          if (ended) return;
-          succeeded();
-          resolve({ available: true, value: books });
+          ended = true;
+          settle();
         });
       }),
     getBook: (bookId, context) =>

@@ -13,7 +13,7 @@ describe('server errors', () => {
         recommend: async () => {
           throw new Error('database password is hunter2');
         },
-        listBooks: async () => ({ available: true, value: [] }),
+        listBooks: async () => ({ available: true, value: { books: [], catalogVersion: undefined } }),
         getBook: async () => ({ available: false }),
         openRecordEvents: () => {
           throw new Error('not used');

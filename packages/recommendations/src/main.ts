@@ -5,6 +5,7 @@ import { loadConfig } from './config';
 import { BOOKS } from './domain/books';
 import { loadCatalogFile } from './catalog-file';
 import { CatalogValidationError, createCatalog } from './domain/catalog';
+import { catalogVersion } from './domain/catalog-version';
 import { createRecommender } from './domain/recommender';
 import { createLogger } from './logger';
 import { createRecommendationServer } from './server';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     config.catalogFile === undefined
       ? createCatalog(BOOKS, { minPerCategory: 6 })
       : loadCatalogFile(config.catalogFile);
+  // Hashed once: replicas serving different files (a rollout, a mistake) tell callers apart.
+  const version = catalogVersion(catalog);
   const store = createEventStore({
     url: config.storeUrl,
     limits: DEFAULT_READ_MODEL_LIMITS,
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     logger,
     recommender: createRecommender({ catalog }),
     readerEvents: { catalog, store },
+    catalogVersion: version,
   });
   const ports = await server.start();
   logger.info(
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       tracing: tracing !== undefined,
       books: catalog.all().length,
       catalogFile: config.catalogFile,
+      catalogVersion: version,
       // Only the scheme: the URL may carry the store's password.
       store: config.storeUrl === undefined ? 'embedded' : config.storeUrl.slice(0, config.storeUrl.indexOf(':')),
     },

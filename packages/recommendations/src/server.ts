@@ -10,6 +10,7 @@ import { wireReaderEvents } from './reader-events-wiring';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
+import { createCatalogVersionInterceptor } from './interceptors/catalog-version';
 import { accessLogDecision, createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
@@ -88,6 +89,8 @@ export function createRecommendationServer(options: {
   readerEvents?: { catalog: Catalog; store: EventStore };
   /** Draws the access log's sample (Math.random unless a test seeds it). */
   random?: () => number;
+  /** The catalog's version (catalogVersion), sent as `catalog-version` metadata on every answer. */
+  catalogVersion?: string;
 }): RecommendationServer {
   const { config, logger } = options;
   const health = createHealthState({ maxWatches: config.maxHealthWatches });
@@ -102,8 +105,11 @@ export function createRecommendationServer(options: {
   });
   const server = new Server({
     ...serverOptions(config),
-    // Only TLS_ALLOWED_CLIENTS needs an interceptor; observability wraps the handlers instead.
-    interceptors: allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)],
+    // Access control and response metadata are interceptors; observability wraps the handlers instead.
+    interceptors: [
+      ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
+      ...(options.catalogVersion === undefined ? [] : [createCatalogVersionInterceptor(options.catalogVersion)]),
+    ],
   });
   const observed = observedServer(server, { observer, identifyCallers, logger });
   const draining = new AbortController();

@@ -16,15 +16,22 @@ describe('mutual TLS: caller identity and refusals', () => {
   const pki = createTestPki();
   let env: Record<string, string>;
   let trust: Buffer;
-  const clients = {} as Record<'marketplace' | 'intruder' | 'expired' | 'stranger', { cert: Buffer; key: Buffer }>;
+  const clients = {} as Record<
+    'marketplace' | 'intruder' | 'impostor' | 'bare' | 'expired' | 'stranger',
+    { cert: Buffer; key: Buffer }
+  >;
   beforeAll(async () => {
     const ca = await pki.authority('bookstore');
     const other = await pki.authority('other');
     const server = await ca.issue({ commonName: 'recommendations', usage: 'server', altNames: ['localhost'] });
     env = { TLS_CERT_FILE: server.certFile, TLS_KEY_FILE: server.keyFile, TLS_CLIENT_CA_FILE: ca.caFile };
     trust = ca.ca;
-    clients.marketplace = await ca.issue({ commonName: 'marketplace', usage: 'client' });
-    clients.intruder = await ca.issue({ commonName: 'reporting-job', usage: 'client' });
+    // As make certs and k8s/mtls/ issue it: the identity in a DNS subject alternative name.
+    clients.marketplace = await ca.issue({ commonName: 'marketplace', usage: 'client', altNames: ['marketplace'] });
+    clients.intruder = await ca.issue({ commonName: 'reporting-job', usage: 'client', altNames: ['reporting-job'] });
+    // Anyone the CA signs for can write any CN: the marketplace's, with another SAN or none.
+    clients.impostor = await ca.issue({ commonName: 'marketplace', usage: 'client', altNames: ['reporting-job'] });
+    clients.bare = await ca.issue({ commonName: 'marketplace', usage: 'client' });
     clients.expired = await ca.issue({
       commonName: 'marketplace',
       usage: 'client',
@@ -133,6 +140,31 @@ describe('mutual TLS: caller identity and refusals', () => {
       expect(metrics).toMatch(
         /grpc_server_handled_total\{[^}]*grpc_method="Recommend"[^}]*grpc_code="PermissionDenied"[^}]*\} 1/,
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with TLS_ALLOWED_CLIENTS, matches subject alternative names only: a listed CN is not enough', async () => {
+    const server = await startTestServer({ env: { ...env, TLS_ALLOWED_CLIENTS: 'marketplace' } });
+    try {
+      expect({
+        impostor: await call(server, as('impostor')),
+        bare: await call(server, as('bare')),
+        marketplace: await call(server, as('marketplace')),
+      }).toEqual({
+        impostor: {
+          code: 7,
+          details: 'client marketplace is not in TLS_ALLOWED_CLIENTS (its subject alternative names: reporting-job)',
+          books: 0,
+        },
+        bare: {
+          code: 7,
+          details: 'client marketplace is not in TLS_ALLOWED_CLIENTS (its subject alternative names: none)',
+          books: 0,
+        },
+        marketplace: { code: 0, details: '', books: 1 },
+      });
     } finally {
       await server.close();
     }

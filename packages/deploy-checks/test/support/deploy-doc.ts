@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLACEHOLDER_REGISTRY } from './image-references';
 import { ROOT, type K8sObject } from './manifests';
 
 export const DEPLOY_DOC = join(ROOT, 'docs', 'deploy.md');
@@ -50,8 +51,15 @@ const KINDS: Record<string, string> = {
   sa: 'ServiceAccount',
 };
 
-/** `registry:5000/bookstore/marketplace:1.0.0` → `registry:5000/bookstore/marketplace` (tag and digest dropped). */
-const repository = (image: string) => image.replace(/@.*$/, '').replace(/:[\w.-]+$/, '');
+/**
+ * `registry:5000/bookstore/marketplace:1.0.0` → `registry:5000/bookstore/marketplace` (tag and
+ * digest dropped; the placeholder registry too, which `set image` exists to replace).
+ */
+const repository = (image: string) =>
+  image
+    .replace(/@.*$/, '')
+    .replace(/:[\w.-]+$/, '')
+    .replace(`${PLACEHOLDER_REGISTRY}/`, '');
 
 /**
  * What would go wrong running `commands` against the objects `kubectl apply -f k8s/` creates: a

@@ -1,7 +1,7 @@
 import { BOOK_JSON_SCHEMA } from './book-json-schema';
 import type { FastifyPluginAsync } from 'fastify';
-import { MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPage } from '../book-pages';
-import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categoryByValue } from '../categories';
+import { firstPageOf, MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPageFor } from '../book-pages';
+import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categorySlugOf } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { errorBody, unavailable } from './api-answers';
 import { cookieUserId, USER_PARAMETER } from '../user-identity';
@@ -89,6 +89,7 @@ const booksSchema = {
       },
     },
     400: errorBody,
+    409: errorBody,
     503: errorBody,
   },
 } as const;
@@ -122,33 +123,32 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     },
   );
 
-  app.get<{ Querystring: { category?: string; limit: number; after?: number; before?: number } }>(
-    '/api/v1/books',
-    { schema: booksSchema },
-    async (request, reply) => {
-      const { category: slug, limit, after, before } = request.query;
-      const category = slug === undefined ? undefined : categoryBySlug(slug);
-      const outcome = await readBookPage(
-        options.recommendations,
-        { category: category?.value, after, before, size: limit },
-        { requestId: request.id, log: request.log },
-      );
-      if (!outcome.available) return unavailable(reply);
-      const page = outcome.value;
-      const links = pageLinks('/api/v1/books', page, {
-        category: slug,
-        limit: limit === PAGE_SIZE ? undefined : limit,
-      });
-      return {
-        books: page.books.flatMap((book) => {
-          const bookSlug = categoryByValue(book.category)?.slug;
-          return bookSlug === undefined
-            ? []
-            : [{ id: book.id, title: book.title, author: book.author, category: bookSlug }];
-        }),
-        next: links.next ?? null,
-        previous: links.previous ?? null,
-      };
-    },
-  );
+  app.get<{
+    Querystring: { category?: string; limit: number; after?: number; before?: number; catalogVersion?: string };
+  }>('/api/v1/books', { schema: booksSchema }, async (request, reply) => {
+    const { category: slug, limit, after, before, catalogVersion } = request.query;
+    const category = slug === undefined ? undefined : categoryBySlug(slug);
+    const kept = { category: slug, limit: limit === PAGE_SIZE ? undefined : limit };
+    const outcome = await readBookPageFor(
+      reply,
+      options.recommendations,
+      { category: category?.value, after, before, size: limit, catalogVersion },
+      { requestId: request.id, log: request.log },
+      firstPageOf('/api/v1/books', kept),
+    );
+    if (!outcome.available) return unavailable(reply);
+    const page = outcome.value;
+    const links = pageLinks('/api/v1/books', page, kept);
+    return {
+      // Every book of the page: one of a category unknown here answers as `other`, not dropped.
+      books: page.books.map((book) => ({
+        id: book.id,
+        title: book.title,
+        author: book.author,
+        category: categorySlugOf(book.category),
+      })),
+      next: links.next ?? null,
+      previous: links.previous ?? null,
+    };
+  });
 };

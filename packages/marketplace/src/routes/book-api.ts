@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ALSO_VIEWED_MAX, bookIdParams, readBookDetails } from '../book-details';
-import { categoryByValue } from '../categories';
+import { categorySlugOf } from '../categories';
 import type { RecommendationsClient } from '../recommendations-client';
 import { errorBody, unavailable } from './api-answers';
 import { BOOK_JSON_SCHEMA } from './book-json-schema';
@@ -48,7 +48,7 @@ export const bookApiRoutes: FastifyPluginAsync<{ recommendations: Recommendation
     if (!outcome.available) return unavailable(reply);
     const { book, alsoViewed } = outcome.value;
     return {
-      book: { id: book.id, title: book.title, author: book.author, category: categoryByValue(book.category)?.slug },
+      book: { id: book.id, title: book.title, author: book.author, category: categorySlugOf(book.category) },
       alsoViewed: alsoViewed.map(({ id, title }) => ({ id, title })),
     };
   });

@@ -1,11 +1,19 @@
 import {
   type Book,
   BookCategory,
+  CATALOG_VERSION_METADATA,
   type RecommendRequest,
   type RecommendationServiceServer,
   RecommendationServiceService,
 } from '@bookstore/contracts';
-import { type ChannelOptions, Server, ServerCredentials, type ServiceError, status as Status } from '@grpc/grpc-js';
+import {
+  type ChannelOptions,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type ServiceError,
+  status as Status,
+} from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { type FakeEventLog, readerEventHandlers } from './fake-reader-events';
 
@@ -64,6 +72,11 @@ export interface FakeOptions {
   handlers?: Partial<RecommendationServiceServer>;
   /** TLS with these files; with `clientCaFile`, a client certificate signed by it is required. */
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /**
+   * The `catalog-version` trailer of each ListBooks answer, asked per call (a test changes it to
+   * play replicas of two catalogs); none when it answers undefined, as by default.
+   */
+  catalogVersion?: () => string | undefined;
   /** grpc-js server options, e.g. `grpc.max_connection_age_ms`. */
   serverOptions?: ChannelOptions;
   port?: number;
@@ -79,7 +92,11 @@ export function statusError(code: Status, details = `${Status[code]} from the fa
  * first `max_results` (0: 3) books of the category in catalog order, so tests know what to expect;
  * for a reader with recorded views, co-viewed books first (fake-reader-events.ts).
  */
-function contractHandlers(books: readonly Book[], readerEvents: ReturnType<typeof readerEventHandlers>) {
+function contractHandlers(
+  books: readonly Book[],
+  readerEvents: ReturnType<typeof readerEventHandlers>,
+  catalogVersion: () => string | undefined,
+) {
   const handlers: RecommendationServiceServer = {
     recommend: (call, callback) => {
       const { userId, category, maxResults } = call.request;
@@ -107,7 +124,10 @@ function contractHandlers(books: readonly Book[], readerEvents: ReturnType<typeo
       );
       const answered = limit === 0 ? window : endBeforeId === 0 ? window.slice(0, limit) : window.slice(-limit);
       for (const book of answered) call.write({ book });
-      call.end();
+      const version = catalogVersion();
+      const trailers = new Metadata();
+      if (version !== undefined) trailers.set(CATALOG_VERSION_METADATA, version);
+      call.end(trailers);
     },
     ...readerEvents.handlers,
     importEvents: (_call, callback) => callback(statusError(Status.UNIMPLEMENTED)),
@@ -126,7 +146,10 @@ export async function startFakeRecommendations(options: FakeOptions = {}): Promi
   const waiters = new Set<() => void>();
   const books = options.books ?? FAKE_BOOKS;
   const readerEvents = readerEventHandlers(books);
-  const handlers = { ...contractHandlers(books, readerEvents), ...options.handlers };
+  const handlers = {
+    ...contractHandlers(books, readerEvents, options.catalogVersion ?? (() => undefined)),
+    ...options.handlers,
+  };
   const record = (
     method: FakeCall['method'],
     call: Parameters<typeof callerOf>[0] & {

@@ -20,6 +20,22 @@ export function callerIdentity(auth: AuthContext | null | undefined): string | u
 }
 
 /**
+ * The names a verified client certificate's subject alternative names give it: its DNS and URI
+ * entries, without the prefix. What TLS_ALLOWED_CLIENTS matches: unlike the subject CN, a SAN is
+ * what X.509 name checks read, and what an issuer's policy (cert-manager approver-policy) can
+ * constrain. Empty without mutual TLS or without such entries.
+ */
+export function certificateNames(auth: AuthContext | null | undefined): string[] {
+  const altNames = auth?.sslPeerCertificate?.subjectaltname;
+  if (altNames === undefined || altNames === '') return [];
+  // Node writes "DNS:a, URI:b, IP Address:1.2.3.4"; a name holding ", " is quoted (JSON), and skipped.
+  return altNames.split(', ').flatMap((entry) => {
+    const [, kind, value] = /^(DNS|URI):([^"]+)$/.exec(entry) ?? [];
+    return kind === undefined || value === undefined ? [] : [value];
+  });
+}
+
+/**
  * The HTTP/2 stream under a grpc-js call: the innermost call's `stream`, through the handler's
  * call object (`call`) and any interceptors (`nextCall`). A grpc-js internal: the metrics tests
  * fail if an upgrade moves it.
@@ -39,6 +55,19 @@ export function sessionOf(call: unknown): Http2Session | undefined {
 }
 
 const bySession = new WeakMap<Http2Session, string | undefined>();
+const namesBySession = new WeakMap<Http2Session, readonly string[]>();
+
+/** The caller's certificate names (certificateNames), read once per connection like callerOf. */
+export function callerNamesOf(call: { getAuthContext(): AuthContext | null }): readonly string[] {
+  const session = sessionOf(call);
+  if (session === undefined) return certificateNames(call.getAuthContext());
+  let names = namesBySession.get(session);
+  if (names === undefined) {
+    names = certificateNames(call.getAuthContext());
+    namesBySession.set(session, names);
+  }
+  return names;
+}
 
 /**
  * The caller's identity, read once per connection: building the peer certificate object costs

@@ -28,7 +28,7 @@ describe('a Python client generated from proto/', () => {
     const pki = createTestPki();
     const ca = await pki.authority('bookstore');
     const serverCert = await ca.issue({ commonName: 'recommendations', usage: 'server', altNames: ['localhost'] });
-    const client = await ca.issue({ commonName: 'marketplace', usage: 'client' });
+    const client = await ca.issue({ commonName: 'marketplace', usage: 'client', altNames: ['marketplace'] });
     const server = await startTestServer({
       env: {
         TLS_CERT_FILE: serverCert.certFile,

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { BOOKS } from '../../src/domain/books';
 import { type Catalog, createCatalog } from '../../src/domain/catalog';
+import { catalogVersion } from '../../src/domain/catalog-version';
 import { createRecommender, type Recommender } from '../../src/domain/recommender';
 import { REDACTED_METADATA } from '../../src/logger';
 import { createRecommendationServer, type BoundPorts } from '../../src/server';
@@ -72,7 +73,14 @@ export async function startTestServer(
   const catalog = options.catalog ?? createCatalog(BOOKS, { minPerCategory: 6 });
   const recommender = options.recommender ?? createRecommender({ catalog });
   const readerEvents = options.store === undefined ? undefined : { catalog, store: options.store };
-  const server = createRecommendationServer({ config, logger, recommender, readerEvents, random: options.random });
+  const server = createRecommendationServer({
+    config,
+    logger,
+    recommender,
+    readerEvents,
+    random: options.random,
+    catalogVersion: catalogVersion(catalog),
+  });
   const ports = await server.start();
   const address = `127.0.0.1:${ports.port}`;
   const client = new RecommendationServiceClient(address, options.clientCredentials ?? credentials.createInsecure());
