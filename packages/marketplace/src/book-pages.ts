@@ -161,16 +161,23 @@ export function firstPageOf(path: string, keep: KeptParameters = {}): string {
 }
 
 /**
- * `path?…&after=n` / `…&before=n`, keeping the other parameters (category, limit), and the
- * catalog version the page came from so the next one can tell when the catalog changed.
+ * `path?…&after=n` / `…&before=n`, keeping the other parameters (category, limit), and, for the
+ * pages, the catalog version the page came from so the next one can tell when the catalog
+ * changed. The JSON API's links stay as v1 wrote them (`withVersion: false`): its clients send
+ * `catalogVersion` themselves, from the `Catalog-Version` header, when they want the check.
  */
-export function pageLinks(path: string, page: BookPage, keep: KeptParameters = {}) {
+export function pageLinks(
+  path: string,
+  page: BookPage,
+  keep: KeptParameters = {},
+  { withVersion }: { withVersion: boolean } = { withVersion: true },
+) {
   const link = (name: 'after' | 'before', value: number | undefined) =>
     value === undefined
       ? undefined
       : withParameters(path, keep, [
           [name, String(value)],
-          ['catalogVersion', page.catalogVersion],
+          ['catalogVersion', withVersion ? page.catalogVersion : undefined],
         ]);
   return { next: link('after', page.nextAfter), previous: link('before', page.previousBefore) };
 }

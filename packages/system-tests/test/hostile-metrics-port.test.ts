@@ -122,9 +122,12 @@ describe('the marketplace metrics port under hostile clients, as shipped (issue 
       `200 scrapers: ${JSON.stringify({ quiet: { median: median(quiet), worst: worst(quiet) }, busy: { median: median(busy), worst: worst(busy) }, scrapes, refused, liveness })}\n`,
     );
     expect(scrapes).toBeGreaterThan(0);
+    // The cap, not the timing, is what fails on a port without it: there all 200 scrapers get in.
+    expect(refused).toBeGreaterThan(0);
     expect(liveness.status).toBe(200);
-    // Generous for a loaded 2-core machine.
-    expect(median(busy)).toBeLessThan(250);
-    expect(worst(busy)).toBeLessThan(1000);
+    // Pages keep being served; the bounds are loose on purpose (a loaded 2-core CI machine): the
+    // measured figures are in docs/reliability.md (slowest 267-537 ms here, 868-1,671 ms without).
+    expect(median(busy)).toBeLessThan(Math.max(500, 10 * median(quiet)));
+    expect(worst(busy)).toBeLessThan(3000);
   });
 });

@@ -65,7 +65,9 @@ const booksSchema = {
   summary: 'A page of the catalog, or of one category, in id order',
   description:
     `At most \`limit\` books (default ${PAGE_SIZE}). Follow \`next\` and \`previous\` to page; ` +
-    '`after` and `before` cannot be combined.',
+    '`after` and `before` cannot be combined. Each answer names its catalog in the `Catalog-Version` ' +
+    'header; send it back as `catalogVersion` with `after` or `before` to be answered 409 when the ' +
+    'catalog changed between pages.',
   querystring: {
     type: 'object',
     properties: {
@@ -138,7 +140,8 @@ export const apiRoutes: FastifyPluginAsync<{ recommendations: RecommendationsCli
     );
     if (!outcome.available) return unavailable(reply);
     const page = outcome.value;
-    const links = pageLinks('/api/v1/books', page, kept);
+    // v1's links, as its first release wrote them (no catalogVersion: a client opts in).
+    const links = pageLinks('/api/v1/books', page, kept, { withVersion: false });
     return {
       // Every book of the page: one of a category unknown here answers as `other`, not dropped.
       books: page.books.map((book) => ({
