@@ -52,8 +52,8 @@ check-generated: install ## Fail when regenerating would change committed code
 breaking: install ## buf breaking against main (or the previous commit on main)
 	scripts/check-breaking.sh
 
-unit: build ## Only the jest suites of every package
-	$(PNPM) test
+unit: build ## In-process jest suites only, a few minutes or less (no system-tests, browser, fuzz, redis, Python, buf)
+	$(PNPM) run test:unit
 
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
 	$(PNPM) test

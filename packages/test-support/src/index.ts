@@ -7,3 +7,5 @@ export { rssMb } from './process-memory';
 export { fetchMetricsText, sampleValue } from './prometheus-text';
 export { startRedis } from './redis-server';
 export type { RedisServer } from './redis-server';
+export { documentedVariables, envReadsIn, REPOSITORY_ROOT, variablesRead } from './documented-variables';
+export type { DocumentedVariable } from './documented-variables';
