@@ -67,9 +67,10 @@ soak: build ## 10 minutes at 100 pages/s: RSS and event-loop delay each minute (
 audit: install ## pnpm audit --audit-level high (needs a registry that serves the npm advisories endpoint)
 	$(PNPM) audit --audit-level high
 
-bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json; then personalisation and import
+bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a table, writes bench/results/latest.json and the README's figures; then personalisation and import
 	scripts/install-system-deps.sh nghttp2-client wrk
 	node bench/run.js
+	node scripts/readme-figures.js
 	node bench/personalisation.js
 	node bench/import.js
 

@@ -4,9 +4,9 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 
-// Dependencies (of fastify and its plugins) published only as ESM. Jest on Node 20 cannot
-// require ESM, so they are compiled to CommonJS for tests; Node itself loads them natively
-// (require(esm), Node >= 20.19).
+// Dependencies (of fastify and its plugins) published only as ESM. Jest's CommonJS module loader
+// cannot require ESM (it does not go through Node's require(esm)), so they are compiled to
+// CommonJS for tests; Node itself loads them natively.
 const ESM_ONLY = ['cookie', 'content-disposition'];
 const esm = ESM_ONLY.join('|');
 

@@ -77,7 +77,10 @@ export function createRecommendationsChannels(options: {
   credentials: ChannelCredentials;
   /** Added to the policy options (TLS: the server name). */
   channelOptions: ChannelOptions;
-  /** Client interceptors (metrics, tracing), outermost first. */
+  /**
+   * Client interceptors (the client metrics), outermost first. Tracing is none of them:
+   * OpenTelemetry patches grpc-js itself (tracing.ts).
+   */
   interceptors: Interceptor[];
   hedging?: HedgingOptions;
 }): RecommendationsChannels {

@@ -85,7 +85,10 @@ export interface RecommendationsClient {
 export function createRecommendationsClient(options: {
   address: string;
   timeoutMs: number;
-  /** Client interceptors (metrics, tracing), outermost first. */
+  /**
+   * Client interceptors (the client metrics), outermost first. Tracing is none of them:
+   * OpenTelemetry patches grpc-js itself (tracing.ts).
+   */
   interceptors?: Interceptor[];
   /** TLS credentials and options (recommendations-credentials.ts); plaintext without. */
   security?: ChannelSecurity;

@@ -17,7 +17,8 @@ function parseUserId(value: string | undefined): number | undefined {
 
 /**
  * The `uid` value from a Cookie header. One cookie of digits needs no cookie library (and
- * @fastify/cookie loads its parser with a dynamic ESM import, which jest on Node 20 cannot run).
+ * @fastify/cookie loads its parser with a dynamic ESM import, which jest cannot run without
+ * --experimental-vm-modules).
  */
 export function userCookieFrom(header: string | undefined): string | undefined {
   for (const pair of (header ?? '').split(';')) {
