@@ -52,7 +52,7 @@ check-generated: install ## Fail when regenerating would change committed code
 breaking: install ## buf breaking against main (or the previous commit on main)
 	scripts/check-breaking.sh
 
-unit: build ## In-process jest suites only, a few minutes or less (no system-tests, browser, fuzz, redis, Python, buf)
+unit: build ## In-process jest suites only (no system-tests, browser, fuzz, redis, Python, buf, built CLI): 1-1.5 min
 	$(PNPM) run test:unit
 
 test: system-deps install lint build typecheck check-generated breaking ## Every check, then every jest suite
