@@ -1,12 +1,7 @@
 import type { Server } from '@grpc/grpc-js';
 import type { ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
-import type { Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
-
-/** The part of a grpc-js 1.14 Server this reads: the HTTP/2 servers it bound. */
-interface ServerInternals {
-  http2Servers?: Map<NetServer, unknown>;
-}
+import { http2ServersOf } from './grpc/grpc-internals';
 
 /**
  * Connections with a call in the last second are never closed as idle; a call open longer than
@@ -71,15 +66,15 @@ function connectionsToClose(
  * When the cap drops a connection, a tenth of the cap at most is closed (connectionsToClose
  * says which) so the client whose connection was dropped gets in on its retry. Closing sends
  * GOAWAY and cancels the calls left. Call after binding; reads grpc-js' private `http2Servers`
- * and warns when an upgrade moves it.
+ * (grpc-internals.ts) and warns when an upgrade moves it; test/grpc/grpc-internals.test.ts fails.
  */
 export function capConnections(server: Server, maxConnections: number, logger: Logger): void {
-  const { http2Servers } = server as unknown as ServerInternals;
-  if (!(http2Servers instanceof Map)) {
+  const http2Servers = http2ServersOf(server);
+  if (http2Servers === undefined) {
     logger.warn('grpc-js internals moved: connections are not capped');
     return;
   }
-  for (const http2Server of http2Servers.keys()) {
+  for (const http2Server of http2Servers) {
     http2Server.maxConnections = maxConnections;
     const open = new Map<ServerHttp2Session, ConnectionState>();
     let lastBusyClose = 0;

@@ -1,6 +1,7 @@
 import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
-import type { Http2Session, ServerHttp2Stream } from 'node:http2';
+import type { Http2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { sessionOf } from './grpc-internals';
 
 type AuthContext = ReturnType<ServerInterceptingCallInterface['getAuthContext']>;
 
@@ -33,25 +34,6 @@ export function certificateNames(auth: AuthContext | null | undefined): string[]
     const [, kind, value] = /^(DNS|URI):([^"]+)$/.exec(entry) ?? [];
     return kind === undefined || value === undefined ? [] : [value];
   });
-}
-
-/**
- * The HTTP/2 stream under a grpc-js call: the innermost call's `stream`, through the handler's
- * call object (`call`) and any interceptors (`nextCall`). A grpc-js internal: the metrics tests
- * fail if an upgrade moves it.
- */
-export function streamOf(call: unknown): ServerHttp2Stream | undefined {
-  let current = call as { stream?: ServerHttp2Stream; nextCall?: unknown; call?: unknown } | undefined;
-  for (let depth = 0; depth < 32 && current !== undefined && current !== null; depth += 1) {
-    if (current.stream !== undefined) return current.stream;
-    current = (current.nextCall ?? current.call) as typeof current;
-  }
-  return undefined;
-}
-
-/** The HTTP/2 session under a grpc-js call. */
-export function sessionOf(call: unknown): Http2Session | undefined {
-  return streamOf(call)?.session;
 }
 
 const bySession = new WeakMap<Http2Session, string | undefined>();

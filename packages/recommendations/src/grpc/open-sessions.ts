@@ -1,15 +1,6 @@
 import type { Server } from '@grpc/grpc-js';
-import type { EventEmitter } from 'node:events';
 import { constants, type Http2Session } from 'node:http2';
-
-/**
- * The HTTP/2 servers grpc-js bound for `server`: its private `http2Servers` (grpc-js 1.14), read
- * after binding. Undefined when an upgrade moved it; the callers say what is lost.
- */
-export function http2ServersOf(server: Server): EventEmitter[] | undefined {
-  const { http2Servers } = server as unknown as { http2Servers?: Map<EventEmitter, unknown> };
-  return http2Servers instanceof Map ? [...http2Servers.keys()] : undefined;
-}
+import { http2ServersOf } from './grpc-internals';
 
 /**
  * The connections open on `server`, so shutdown can cut them when the grace period ends.

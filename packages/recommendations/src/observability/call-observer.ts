@@ -9,7 +9,7 @@ import { type Server, status as Status } from '@grpc/grpc-js';
 import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Logger } from 'pino';
 import { callerOfSession } from '../grpc/caller-identity';
-import { http2ServersOf } from '../grpc/open-sessions';
+import { http2ServersOf } from '../grpc/grpc-internals';
 import { levelFor } from './access-log-line';
 import { refusedForWhatTheClientSent } from './rejected-calls';
 import type { MethodMetrics, ServerMetrics } from './server-metrics';
@@ -32,12 +32,12 @@ export interface CallRecord {
   ended: boolean;
 }
 
-const RECORD = Symbol('bookstore call record');
-type RecordedStream = ServerHttp2Stream & { [RECORD]?: CallRecord };
+/** Each watched stream's record, kept apart from the stream: nothing is added to grpc-js' objects. */
+const records = new WeakMap<ServerHttp2Stream, CallRecord>();
 
 /** The record of the call on `stream`, when the observer saw it start. */
-export function recordOf(stream: RecordedStream | undefined): CallRecord | undefined {
-  return stream?.[RECORD];
+export function recordOf(stream: ServerHttp2Stream | undefined): CallRecord | undefined {
+  return stream === undefined ? undefined : records.get(stream);
 }
 
 const byPeer = new WeakMap<Http2Session, string>();
@@ -81,8 +81,8 @@ export interface CallObserver {
  * (rejected-calls.ts), is counted in `grpc_server_rejected_total` too: the availability SLO leaves
  * it out (issue 25).
  *
- * This reads grpc-js' private `http2Servers`; when an upgrade moves it, it logs an error instead
- * of stopping the service, and the metrics tests fail.
+ * This reads grpc-js' private `http2Servers` (grpc-internals.ts); when an upgrade moves it, it
+ * logs an error instead of stopping the service, and test/grpc/grpc-internals.test.ts fails.
  */
 export function createCallObserver(options: {
   logger: Logger;
@@ -132,7 +132,7 @@ export function createCallObserver(options: {
     );
   }
 
-  function onStream(stream: RecordedStream, headers: IncomingHttpHeaders, served: Set<string>) {
+  function onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, served: Set<string>) {
     // grpc-js answers a stream of any other content type 415 before looking at the path: not a
     // gRPC call, so not counted (a scanner's plain HTTP/2 GET is not one).
     if (!headers['content-type']?.startsWith('application/grpc')) return;
@@ -158,7 +158,7 @@ export function createCallObserver(options: {
       handlerCode: undefined,
       ended: false,
     };
-    stream[RECORD] = record;
+    records.set(stream, record);
     stream.on('finish', onFinish);
     stream.on('close', onClose);
   }
@@ -166,15 +166,15 @@ export function createCallObserver(options: {
   // Shared listeners (`this` is the stream), so watching a call allocates no closure. Most calls
   // end in their handler first (`end` below) and these return at once.
   /** The server's side is done: the status is on the stream, unless it was reset. */
-  function onFinish(this: RecordedStream) {
-    const record = this[RECORD];
+  function onFinish(this: ServerHttp2Stream) {
+    const record = records.get(this);
     if (record === undefined || record.ended) return;
     const code = statusWritten(this);
     if (code !== undefined) finish(record, code, code !== record.handlerCode);
   }
   /** Both sides are done; without a status, the client reset the stream: CANCELLED. */
-  function onClose(this: RecordedStream) {
-    const record = this[RECORD];
+  function onClose(this: ServerHttp2Stream) {
+    const record = records.get(this);
     if (record === undefined || record.ended) return;
     const code = statusWritten(this) ?? Status.CANCELLED;
     finish(record, code, code !== record.handlerCode);
@@ -205,7 +205,7 @@ export function createCallObserver(options: {
       const served = pathsServedBy(server);
       for (const http2Server of http2Servers) {
         http2Server.on('session', notePeer);
-        http2Server.on('stream', (stream: RecordedStream, headers: IncomingHttpHeaders) =>
+        http2Server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) =>
           onStream(stream, headers, served),
         );
       }

@@ -10,7 +10,8 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { callerOf, streamOf } from '../grpc/caller-identity';
+import { callerOf } from '../grpc/caller-identity';
+import { streamOf } from '../grpc/grpc-internals';
 import { type CallObserver, type CallRecord, recordOf } from './call-observer';
 import { requestIdMetadata, takeRequestId } from './request-id';
 import type { MethodMetrics } from './server-metrics';

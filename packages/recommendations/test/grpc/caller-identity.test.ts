@@ -4,7 +4,8 @@ import { credentials, Server, ServerInterceptingCall } from '@grpc/grpc-js';
 import pino from 'pino';
 import type { PeerCertificate } from 'node:tls';
 import { createServerCredentials } from '../../src/credentials';
-import { callerIdentity, sessionOf } from '../../src/grpc/caller-identity';
+import { callerIdentity } from '../../src/grpc/caller-identity';
+import { sessionOf } from '../../src/grpc/grpc-internals';
 import { createHandlerAdapters } from '../../src/grpc/handler-adapters';
 import { recommend } from '../support/calls';
 
