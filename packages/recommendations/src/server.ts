@@ -15,6 +15,7 @@ import { accessLogDecision, createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
 import { observedServer } from './observability/observed-handlers';
+import { createStreamObserver } from './observability/observed-streams';
 import { trackSessions } from './grpc/open-sessions';
 import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
@@ -103,15 +104,19 @@ export function createRecommendationServer(options: {
     identifyCallers,
     shouldLog: accessLogDecision(config.accessLog, options.random),
   });
+  const observing = { observer, identifyCallers, logger };
+  // The stream observer last, nearest the handlers (observed-streams.ts says why).
+  const streamObserver = createStreamObserver(observing);
   const server = new Server({
     ...serverOptions(config),
-    // Access control and response metadata are interceptors; observability wraps the handlers instead.
+    // Access control, response metadata, then the stream observer nearest the handlers.
     interceptors: [
       ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
       ...(options.catalogVersion === undefined ? [] : [createCatalogVersionInterceptor(options.catalogVersion)]),
+      streamObserver,
     ],
   });
-  const observed = observedServer(server, { observer, identifyCallers, logger });
+  const observed = observedServer(server, observing);
   const draining = new AbortController();
   const { recommender, readerEvents, imports } = wireReaderEvents({ ...options, metrics, draining: draining.signal });
   observed.addService(
@@ -131,9 +136,9 @@ export function createRecommendationServer(options: {
 
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   // Whatever reaches the pod reaches this port too, so it has the same limits (issue 25).
-  const healthServer = config.tls === undefined ? undefined : new Server(serverOptions(config));
-  if (healthServer !== undefined)
-    health.addToServer(observedServer(healthServer, { observer, identifyCallers, logger }));
+  const healthServer =
+    config.tls === undefined ? undefined : new Server({ ...serverOptions(config), interceptors: [streamObserver] });
+  if (healthServer !== undefined) health.addToServer(observedServer(healthServer, observing));
   const metricsServer = createMetricsServer({
     registry: metrics.registry,
     host: config.host,

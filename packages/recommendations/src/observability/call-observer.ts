@@ -60,6 +60,8 @@ export interface CallObserver {
    * path (the same method on two servers shares them).
    */
   countersFor(method: { path: string; requestStream: boolean; responseStream: boolean }, server: Server): MethodMetrics;
+  /** The counters `countersFor` registered for the method at `path`. */
+  countersOf(path: string): MethodMetrics | undefined;
   /** Ends `record` with `code` now (the handler's answer), or leaves it to the stream's close. */
   end(record: CallRecord, code: Status): void;
   /** Watches every stream of `server`'s HTTP/2 servers; call after binding. */
@@ -190,6 +192,7 @@ export function createCallObserver(options: {
       }
       return counters;
     },
+    countersOf: (path) => byPath.get(path),
     end(record, code) {
       record.handlerCode = code;
       // A status already on the stream (a passed deadline) or a reset stream: the close decides.

@@ -1,4 +1,5 @@
-import { ReaderEventKind } from '@bookstore/contracts';
+import { RECOMMENDATION_SERVICE_NAME, ReaderEventKind } from '@bookstore/contracts';
+import { sampleValue } from '@bookstore/test-support';
 import { status as Status } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SHUTTING_DOWN } from '../../src/grpc/handler-adapters';
@@ -27,6 +28,10 @@ describe('RecordEvents', () => {
     const metrics = await server.metrics();
     expect(metrics).toContain('recommendations_reader_events_total{outcome="stored"} 3');
     expect(metrics).toContain('recommendations_reader_events_total{outcome="duplicate"} 1');
+    const labels = { grpc_type: 'bidi_stream', grpc_service: RECOMMENDATION_SERVICE_NAME, grpc_method: 'RecordEvents' };
+    expect(sampleValue(metrics, 'grpc_server_msg_received_total', labels)).toBe(2);
+    expect(sampleValue(metrics, 'grpc_server_msg_sent_total', labels)).toBe(2);
+    expect(sampleValue(metrics, 'grpc_server_handled_total', { ...labels, grpc_code: 'OK' })).toBe(1);
   });
 
   it('rejects bad events one by one, with reasons, and keeps the stream open', async () => {

@@ -1,4 +1,4 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BookCategory, ListBooksRequest } from '@bookstore/contracts';
 import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -12,6 +12,19 @@ function recommendWithMetadata(server: TestServer, maxResults: number, metadata 
       setImmediate(() => resolve({ headers, trailers: error?.metadata, error }));
     });
     call.on('metadata', (m) => (headers = m));
+  });
+}
+
+/** Reads a ListBooks stream; resolves with its headers, trailers, status code and message count. */
+function listBooksWithMetadata(server: TestServer, request: Partial<ListBooksRequest>, metadata: Metadata) {
+  return new Promise<{ headers?: Metadata; trailers: Metadata; code: Status; messages: number }>((resolve) => {
+    let headers: Metadata | undefined;
+    let messages = 0;
+    const call = server.client.listBooks(ListBooksRequest.create(request), metadata);
+    call.on('metadata', (m) => (headers = m));
+    call.on('data', () => (messages += 1));
+    call.on('error', () => undefined);
+    call.on('status', ({ code, metadata: trailers }) => resolve({ headers, trailers, code, messages }));
   });
 }
 
@@ -48,5 +61,27 @@ describe('x-request-id', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(server.logs.some((l) => l.requestId === id)).toBe(true);
     }
+  });
+
+  it('is echoed by a stream in the headers of its first message', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'req-stream');
+    const answer = await listBooksWithMetadata(server, { limit: 2 }, metadata);
+    expect(answer.code).toBe(Status.OK);
+    expect(answer.messages).toBe(2);
+    expect(answer.headers?.get('x-request-id')).toEqual(['req-stream']);
+    expect(answer.trailers.get('x-request-id')).toEqual([]);
+    expect(server.logs.filter((l) => l.requestId === 'req-stream').map((l) => l.code)).toEqual(['OK']);
+  });
+
+  it('is in the trailers of a stream refused before its first message', async () => {
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'req-stream-bad');
+    const answer = await listBooksWithMetadata(server, { limit: -1 }, metadata);
+    expect(answer.code).toBe(Status.INVALID_ARGUMENT);
+    expect(answer.trailers.get('x-request-id')).toEqual(['req-stream-bad']);
+    expect(server.logs.filter((l) => l.requestId === 'req-stream-bad').map((l) => l.code)).toEqual([
+      'INVALID_ARGUMENT',
+    ]);
   });
 });
