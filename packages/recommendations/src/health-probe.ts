@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@bookstore/service-kit';
-import { credentials, type Client, makeClientConstructor } from '@grpc/grpc-js';
+import { Client, credentials } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { loadConfig } from './config';
 
@@ -11,11 +11,18 @@ import { loadConfig } from './config';
  */
 const config = loadConfigOrExit('recommendations health probe', loadConfig);
 const port = config.tls === undefined ? config.port : config.healthPort;
-const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
-const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as Client & {
-  check(request: object, options: object, callback: (error: Error | null, response?: { status: string }) => void): void;
-};
-client.check({ service: 'readiness' }, { deadline: Date.now() + 2000 }, (error, response) => {
-  process.exitCode = !error && response?.status === 'SERVING' ? 0 : 1;
-  client.close();
-});
+const check = healthService.Check;
+if (check === undefined) throw new Error('grpc-health-check has no Check method');
+const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+client.makeUnaryRequest(
+  check.path,
+  check.requestSerialize,
+  check.responseDeserialize,
+  { service: 'readiness' },
+  { deadline: Date.now() + 2000 },
+  (error, response) => {
+    const status = response !== undefined && 'status' in response ? response.status : undefined;
+    process.exitCode = !error && status === 'SERVING' ? 0 : 1;
+    client.close();
+  },
+);
