@@ -15,7 +15,7 @@ import { accessLogDecision, createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
 import { observedServer } from './observability/observed-handlers';
-import { createStreamObserver } from './observability/observed-streams';
+import { createCallInterceptor } from './observability/call-interceptor';
 import { trackSessions } from './grpc/open-sessions';
 import { recommendationServiceDefinition } from './grpc/response-serializers';
 import { createReflectionService } from './reflection';
@@ -105,15 +105,15 @@ export function createRecommendationServer(options: {
     shouldLog: accessLogDecision(config.accessLog, options.random),
   });
   const observing = { observer, identifyCallers, logger };
-  // The stream observer last, nearest the handlers (observed-streams.ts says why).
-  const streamObserver = createStreamObserver(observing);
+  // The call interceptor last, nearest the handlers (call-interceptor.ts says why).
+  const callInterceptor = createCallInterceptor(observing);
   const server = new Server({
     ...serverOptions(config),
-    // Access control, response metadata, then the stream observer nearest the handlers.
+    // Access control, response metadata, then the call interceptor nearest the handlers.
     interceptors: [
       ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
       ...(options.catalogVersion === undefined ? [] : [createCatalogVersionInterceptor(options.catalogVersion)]),
-      streamObserver,
+      callInterceptor,
     ],
   });
   const observed = observedServer(server, observing);
@@ -137,7 +137,7 @@ export function createRecommendationServer(options: {
   // Kubernetes' native gRPC probes cannot speak TLS: with TLS on, health is also plaintext here.
   // Whatever reaches the pod reaches this port too, so it has the same limits (issue 25).
   const healthServer =
-    config.tls === undefined ? undefined : new Server({ ...serverOptions(config), interceptors: [streamObserver] });
+    config.tls === undefined ? undefined : new Server({ ...serverOptions(config), interceptors: [callInterceptor] });
   if (healthServer !== undefined) health.addToServer(observedServer(healthServer, observing));
   const metricsServer = createMetricsServer({
     registry: metrics.registry,

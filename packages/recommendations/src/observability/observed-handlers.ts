@@ -8,14 +8,13 @@ import {
 import { recordOf } from './call-observer';
 import { type ObserveOptions, noteHandlerStarted } from './call-start';
 import { streamOf } from '../grpc/grpc-internals';
-import { requestIdMetadata, takeRequestId } from './request-id';
+import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
 
 /**
  * Registers each method of a service with the observer, and wraps each unary handler with the
- * request id (the caller's `x-request-id` when acceptable, else a UUID: in the metadata handlers
- * read, and sent back in the response headers or the trailers of an error), the message counters,
- * and the status it answered, ending the call's record at once. Streaming calls are observed by
- * the interceptor (observed-streams.ts); the observer (call-observer.ts) does the rest.
+ * message counters and the status it answered, ending the call's record at once. The call
+ * interceptor (call-interceptor.ts) handles the request id of every call and observes streaming
+ * calls; the observer (call-observer.ts) does the rest.
  */
 function observeService(
   server: Server,
@@ -35,21 +34,20 @@ function observeService(
     }
     const unary = handler as handleUnaryCall<unknown, unknown>;
     observed[name] = ((call, callback) => {
-      const id = takeRequestId(call.metadata);
-      noteHandlerStarted(call, call.metadata, id, options);
+      // Taken from the caller's metadata and sent back by the call interceptor (call-interceptor.ts).
+      const requestId = call.metadata.get(REQUEST_ID_HEADER)[0];
+      noteHandlerStarted(call, call.metadata, typeof requestId === 'string' ? requestId : '', options);
       counters.received();
       unary(call, (error, value, trailer, flags) => {
         const record = recordOf(streamOf(call));
         if (error) {
           const code = error.code ?? Status.UNKNOWN;
-          error.metadata = requestIdMetadata(id, error.metadata ?? undefined);
           if (record !== undefined) observer.end(record, code);
           callback(error, value, trailer, flags);
           return;
         }
         counters.sent();
         if (record !== undefined) observer.end(record, Status.OK);
-        call.sendMetadata(requestIdMetadata(id));
         callback(null, value, trailer, flags);
       });
     }) as handleUnaryCall<unknown, unknown>;
@@ -59,8 +57,8 @@ function observeService(
 
 /**
  * `server`, as far as adding services goes, with every method observed: pass it where a service
- * adds itself (`health.addToServer(observed)`). The server needs the stream observer
- * (observed-streams.ts) among its interceptors too.
+ * adds itself (`health.addToServer(observed)`). The server needs the call interceptor
+ * (call-interceptor.ts) last among its interceptors too.
  */
 export function observedServer(server: Server, options: ObserveOptions): Pick<Server, 'addService'> {
   return {
