@@ -23,7 +23,7 @@ export interface CallRecord {
   readonly counters: MethodMetrics;
   readonly started: number;
   readonly headers: IncomingHttpHeaders;
-  /** Set by the handler wrapper (observed-handlers.ts) when a handler runs. */
+  /** Set when a handler starts (call-start.ts). */
   requestId: string | undefined;
   caller: string | undefined;
   metadata: Record<string, unknown> | undefined;
@@ -69,12 +69,14 @@ export interface CallObserver {
 }
 
 /**
- * Metrics and access log for every call, without a grpc-js interceptor (each one is a layer of
- * objects per call, a measured ~8 % of Recommend's cost; docs/benchmarks.md).
+ * Metrics and access log for every call. grpc-js' interceptors see neither the calls it answers
+ * itself (unknown methods, passed deadlines, malformed messages) nor their status, so the calls
+ * are watched on their HTTP/2 streams; the call interceptor (call-interceptor.ts) and the unary
+ * wrapper (observed-handlers.ts) add what the handlers did.
  *
  * A call starts when its HTTP/2 stream arrives (the HTTP/2 servers' `stream` event, after
- * grpc-js' own listener) and ends with the status its handler answered (observed-handlers.ts),
- * or, when grpc-js wrote one itself below the handlers (a passed deadline, an unparseable or
+ * grpc-js' own listener) and ends with the status its handler answered (observed-handlers.ts,
+ * call-interceptor.ts), or, when grpc-js wrote one itself below the handlers (a passed deadline, an unparseable or
  * oversized message, a refused caller) or the client reset the stream, with what the stream
  * carried when it closed. Calls to unknown methods are counted with every label `unknown`
  * (the path is the client's choice: as a label it would be unbounded) and code Unimplemented,
