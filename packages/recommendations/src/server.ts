@@ -10,7 +10,7 @@ import { wireReaderEvents } from './reader-events-wiring';
 import { createRecommendationService } from './grpc/recommendation-service';
 import { createHealthState } from './health';
 import { createAllowedClientsInterceptor } from './interceptors/allowed-clients';
-import { createCatalogVersionInterceptor } from './interceptors/catalog-version';
+import { catalogVersionMetadata } from './interceptors/catalog-version';
 import { accessLogDecision, createMetricsServer } from '@bookstore/service-kit';
 import { createServerMetrics } from './observability/server-metrics';
 import { createCallObserver } from './observability/call-observer';
@@ -106,13 +106,15 @@ export function createRecommendationServer(options: {
   });
   const observing = { observer, identifyCallers, logger };
   // The call interceptor last, nearest the handlers (call-interceptor.ts says why).
-  const callInterceptor = createCallInterceptor(observing);
+  const callInterceptor = createCallInterceptor(
+    observing,
+    options.catalogVersion === undefined ? undefined : catalogVersionMetadata(options.catalogVersion),
+  );
   const server = new Server({
     ...serverOptions(config),
-    // Access control, response metadata, then the call interceptor nearest the handlers.
+    // Access control, then the call interceptor nearest the handlers.
     interceptors: [
       ...(allowedClients === undefined ? [] : [createAllowedClientsInterceptor(allowedClients)]),
-      ...(options.catalogVersion === undefined ? [] : [createCatalogVersionInterceptor(options.catalogVersion)]),
       callInterceptor,
     ],
   });

@@ -1,26 +1,24 @@
 import { CATALOG_VERSION_METADATA, RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
-import { Metadata, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import type { Metadata } from '@grpc/grpc-js';
+
+/** Metadata every answer of some methods carries, in its response headers and its trailers. */
+export interface AnswerMetadata {
+  appliesTo(path: string): boolean;
+  addTo(metadata: Metadata): void;
+}
 
 /**
  * Names the catalog version on every RecommendationService answer, in the response headers and
  * in the trailers (a stream with no book may send trailers only), so a client paging through
  * ListBooks across replicas can tell when two pages came from different catalogs. Response
- * metadata is additive: v1 answers stay as they were.
+ * metadata is additive: v1 answers stay as they were. Added by the call interceptor
+ * (observability/call-interceptor.ts): an interceptor of its own was one more layer of objects
+ * on every call.
  */
-export function createCatalogVersionInterceptor(version: string): ServerInterceptor {
+export function catalogVersionMetadata(version: string): AnswerMetadata {
   const prefix = `/${RECOMMENDATION_SERVICE_NAME}/`;
-  return (method, call) => {
-    if (!method.path.startsWith(prefix)) return new ServerInterceptingCall(call);
-    return new ServerInterceptingCall(call, {
-      sendMetadata: (metadata, next) => {
-        metadata.set(CATALOG_VERSION_METADATA, version);
-        next(metadata);
-      },
-      sendStatus: (status, next) => {
-        const metadata = status.metadata ?? new Metadata();
-        metadata.set(CATALOG_VERSION_METADATA, version);
-        next({ ...status, metadata });
-      },
-    });
+  return {
+    appliesTo: (path) => path.startsWith(prefix),
+    addTo: (metadata) => metadata.set(CATALOG_VERSION_METADATA, version),
   };
 }

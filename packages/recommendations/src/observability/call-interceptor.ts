@@ -1,11 +1,12 @@
 import {
-  type Metadata,
+  Metadata,
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
   type ServerListener,
   ServerInterceptingCall,
   type ServerMethodDefinition,
 } from '@grpc/grpc-js';
+import type { AnswerMetadata } from '../interceptors/catalog-version';
 import { type ObserveOptions, noteHandlerStarted, withRecord } from './call-start';
 import { requestIdMetadata, takeRequestId } from './request-id';
 import type { MethodMetrics } from './server-metrics';
@@ -21,12 +22,14 @@ type Method = Pick<ServerMethodDefinition<unknown, unknown>, 'path' | 'requestSt
  * granting no flow-control window Node never sends those trailers: the refused call would stay
  * open (system-tests/test/hostile-streams.test.ts). For streaming calls also the messages each
  * way, the handler's start and the status it answered; unary calls have those from the handler
- * wrapper (observed-handlers.ts), at less cost.
+ * wrapper (observed-handlers.ts), at less cost. And `answer`'s metadata, in the headers and the
+ * trailers, for the methods it applies to.
  */
 function observeCall(
   call: ServerInterceptingCallInterface,
   method: Method,
   counters: MethodMetrics | undefined,
+  answer: AnswerMetadata | undefined,
   options: ObserveOptions,
 ): ServerInterceptingCall {
   let requestId: string | undefined;
@@ -61,6 +64,7 @@ function observeCall(
     start: (next) => next(listener),
     sendMetadata: (metadata, next) => {
       headersSent = true;
+      answer?.addTo(metadata);
       next(requestId === undefined ? metadata : requestIdMetadata(requestId, metadata));
     },
     sendMessage:
@@ -72,21 +76,28 @@ function observeCall(
           },
     sendStatus: (status, next) => {
       if (counters !== undefined) withRecord(call, (record) => (record.handlerCode = status.code));
-      if (headersSent || requestId === undefined) next(status);
-      else next({ ...status, metadata: requestIdMetadata(requestId, status.metadata ?? undefined) });
+      if (answer === undefined && (headersSent || requestId === undefined)) {
+        next(status);
+        return;
+      }
+      const trailers = status.metadata ?? new Metadata();
+      answer?.addTo(trailers);
+      if (!headersSent && requestId !== undefined) requestIdMetadata(requestId, trailers);
+      next({ ...status, metadata: trailers });
     },
   });
 }
 
 /**
  * Observes every call of the methods the server serves through `observedServer`
- * (observed-handlers.ts). Pass it last in the server's `interceptors`: the nearest the handlers,
- * it sees only what they answer, and calls an inner interceptor refused (TLS_ALLOWED_CLIENTS)
- * stay calls no handler saw.
+ * (observed-handlers.ts), and adds `answer`'s metadata (the catalog version) where it applies.
+ * Pass it last in the server's `interceptors`: the nearest the handlers, it sees only what they
+ * answer, and calls an inner interceptor refused (TLS_ALLOWED_CLIENTS) stay calls no handler saw.
  */
-export function createCallInterceptor(options: ObserveOptions): ServerInterceptor {
+export function createCallInterceptor(options: ObserveOptions, answer?: AnswerMetadata): ServerInterceptor {
   return (method, call) => {
     const streaming = method.requestStream || method.responseStream;
-    return observeCall(call, method, streaming ? options.observer.countersOf(method.path) : undefined, options);
+    const counters = streaming ? options.observer.countersOf(method.path) : undefined;
+    return observeCall(call, method, counters, answer?.appliesTo(method.path) ? answer : undefined, options);
   };
 }
