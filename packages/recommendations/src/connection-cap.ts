@@ -69,12 +69,12 @@ function connectionsToClose(
  * (grpc-internals.ts) and warns when an upgrade moves it; test/grpc/grpc-internals.test.ts fails.
  */
 export function capConnections(server: Server, maxConnections: number, logger: Logger): void {
-  const http2Servers = http2ServersOf(server);
-  if (http2Servers === undefined) {
+  const bound = http2ServersOf(server);
+  if (bound === undefined) {
     logger.warn('grpc-js internals moved: connections are not capped');
     return;
   }
-  for (const http2Server of http2Servers) {
+  for (const http2Server of bound) {
     http2Server.maxConnections = maxConnections;
     const open = new Map<ServerHttp2Session, ConnectionState>();
     let lastBusyClose = 0;

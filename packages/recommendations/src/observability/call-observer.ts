@@ -202,13 +202,13 @@ export function createCallObserver(options: {
       finish(record, code, false);
     },
     attach(server) {
-      const http2Servers = http2ServersOf(server);
-      if (http2Servers === undefined) {
+      const bound = http2ServersOf(server);
+      if (bound === undefined) {
         logger.error('grpc-js internals moved: calls are not counted or logged');
         return;
       }
       const served = pathsServedBy(server);
-      for (const http2Server of http2Servers) {
+      for (const http2Server of bound) {
         http2Server.on('session', notePeer);
         http2Server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) =>
           onStream(stream, headers, served),
