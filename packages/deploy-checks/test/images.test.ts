@@ -33,6 +33,10 @@ describe.each([
     expect(text).toMatch(new RegExp(`^EXPOSE ${ports.join(' ')}$`, 'm'));
   });
 
+  it('fixes V8 semi-spaces at 8 MB (NODE_OPTIONS): RSS after load then depends on the code, not the host (docs/benchmarks.md)', () => {
+    expect(text).toMatch(/^ENV NODE_OPTIONS=--max-semi-space-size=8$/m);
+  });
+
   it('copies every workspace manifest before the frozen install (pnpm needs the whole workspace)', () => {
     const manifests = readdirSync(join(ROOT, 'packages'))
       .map((name) => `packages/${name}/package.json`)
