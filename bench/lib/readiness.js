@@ -37,9 +37,10 @@ async function coldStartMs(options) {
 
 /**
  * As coldStartMs, with the CPU time the service used until then (`cpuMs`): on a machine other
- * work loads, the wall time includes waiting for a core, the CPU time does not.
+ * work loads, the wall time includes waiting for a core, the CPU time does not. Then stopped by
+ * `stopSignal` (SIGKILL unless told), waiting for its exit.
  */
-async function coldStart({ script, env, kind, port }) {
+async function coldStart({ script, env, kind, port, stopSignal = 'SIGKILL' }) {
   // Something already answering on the port would be measured instead of the new process.
   if (await (kind === 'grpc' ? grpcReady(port) : httpReady(port)))
     throw new Error(`port ${port} already answers: stop what is running there first`);
@@ -57,7 +58,7 @@ async function coldStart({ script, env, kind, port }) {
     // A service that already exited (crashed at start) emits no second 'exit': do not wait for one.
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.kill(stopSignal);
       await exited;
     }
   }

@@ -1,5 +1,5 @@
 // Keep first: Node's compile cache speeds up every module required after it.
-import '@bookstore/service-kit/compile-cache';
+import { persistCompileCache } from '@bookstore/service-kit/compile-cache';
 // Keep next: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
 import { createMetricsServer, handleShutdownSignals, loadConfigOrExit } from '@bookstore/service-kit';
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     },
     'marketplace listening',
   );
+  persistCompileCache();
 
   handleShutdownSignals({
     logger,

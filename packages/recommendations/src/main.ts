@@ -1,5 +1,5 @@
 // Keep first: Node's compile cache speeds up every module required after it.
-import '@bookstore/service-kit/compile-cache';
+import { persistCompileCache } from '@bookstore/service-kit/compile-cache';
 // Keep next: tracing must be set up before http and gRPC are loaded.
 import { tracing } from './tracing';
 import { handleShutdownSignals, loadConfigOrExit } from '@bookstore/service-kit';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     },
     'recommendations listening',
   );
+  persistCompileCache();
 
   handleShutdownSignals({
     logger,
