@@ -322,7 +322,7 @@ function print(results) {
     ),
     `(${results.durationS} s on Node ${results.machine.node}; load average ${results.machine.loadAverageAtStart
       .map((l) => l.toFixed(1))
-      .join(' ')} at the start; results/latest.json)`,
+      .join(' ')} at the start; results/${process.env.BENCH_OUTPUT ?? 'latest.json'})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,15 +6,13 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `ENV` lines of `Dockerfile.<service>` as an object (a value may hold '=': NODE_OPTIONS=--a=b). */
+/** `ENV` lines of `Dockerfile.<service>` as an object (a value may hold '=' and, quoted, spaces). */
 function imageEnv(service) {
   const text = readFileSync(join(ROOT, `Dockerfile.${service}`), 'utf8');
   const env = {};
   for (const line of text.split('\n').filter((l) => l.startsWith('ENV '))) {
-    for (const pair of line.slice(4).trim().split(/\s+/)) {
-      const at = pair.indexOf('=');
-      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
-    }
+    // KEY=value or KEY="value with spaces" (NODE_OPTIONS with two flags).
+    for (const [, key, quoted, bare] of line.slice(4).matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)) env[key] = quoted ?? bare;
   }
   if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);
   return env;
