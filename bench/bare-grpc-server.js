@@ -11,7 +11,9 @@ server.addService(RecommendationServiceService, {
   recommend(call, callback) {
     const { userId, category, maxResults } = call.request;
     const books = recommender.recommend({ userId, category, maxResults });
-    callback(null, { recommendations: books.map((b) => ({ id: b.id, title: b.title })) });
+    // Random picks, as ours answers user 1 (no reading history): no "because of" book.
+    const recommendations = books.map((b) => ({ id: b.id, title: b.title, becauseOfBookId: 0, becauseOfTitle: '' }));
+    callback(null, { recommendations });
   },
   listBooks(call) {
     for (const book of recommender.listBooks(call.request)) call.write({ book });

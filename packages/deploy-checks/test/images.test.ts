@@ -33,6 +33,10 @@ describe.each([
     expect(text).toMatch(new RegExp(`^EXPOSE ${ports.join(' ')}$`, 'm'));
   });
 
+  it('bounds V8 generations (NODE_OPTIONS): semi-spaces 8 MB, old space 128 MB, RSS after load ~130 MB (docs/benchmarks.md)', () => {
+    expect(text).toMatch(/^ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=128"$/m);
+  });
+
   it('copies every workspace manifest before the frozen install (pnpm needs the whole workspace)', () => {
     const manifests = readdirSync(join(ROOT, 'packages'))
       .map((name) => `packages/${name}/package.json`)

@@ -16,9 +16,9 @@ export function imageEnv(service: 'recommendations' | 'marketplace'): Record<str
   const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', `Dockerfile.${service}`), 'utf8');
   const env: Record<string, string> = {};
   for (const line of dockerfile.split('\n').filter((l) => l.startsWith('ENV '))) {
-    for (const pair of line.slice(4).trim().split(/\s+/)) {
-      const at = pair.indexOf('='); // the value may hold '=' too (NODE_OPTIONS=--flag=value)
-      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
+    // KEY=value or KEY="value with spaces"; a value may hold '=' (NODE_OPTIONS="--a=1 --b=2").
+    for (const [, key, quoted, bare] of line.slice(4).matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)) {
+      if (key !== undefined) env[key] = quoted ?? bare ?? '';
     }
   }
   if (env.NODE_ENV === undefined) throw new Error(`no ENV NODE_ENV in Dockerfile.${service}`);

@@ -1,0 +1,78 @@
+// Cold start alone (the part of `make bench` that measures it): milliseconds from spawning
+// `node dist/main.js` to ready (and the CPU time the service used until then), each service with
+// its image's environment (bench/lib/image-env.js), three ways, alternating run by run: without
+// Node's compile cache, with an empty one (a new pod's first start, which fills it), and with one
+// a previous start filled (a container restarted in its pod: /tmp, an emptyDir, survives).
+//   node bench/cold-start.js [runs=7]
+const { mkdtempSync, rmSync } = require('node:fs');
+const { loadavg, tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { imageEnv } = require('./lib/image-env');
+const { coldStart } = require('./lib/readiness');
+const { median, round } = require('./lib/stats');
+
+const ROOT = join(__dirname, '..');
+const SERVICES = {
+  recommendations: {
+    script: join(ROOT, 'packages/recommendations/dist/main.js'),
+    env: { HOST: '127.0.0.1', PORT: '50074', METRICS_PORT: '9194' },
+    kind: 'grpc',
+    port: 50074,
+  },
+  marketplace: {
+    script: join(ROOT, 'packages/marketplace/dist/main.js'),
+    env: { HOST: '127.0.0.1', PORT: '5074', METRICS_PORT: '9195', RECOMMENDATIONS_ADDR: '127.0.0.1:50074' },
+    kind: 'http',
+    port: 5074,
+  },
+};
+
+/** Medians of `runs` cold starts of one service, per cache state; the directories are removed after. */
+async function coldStarts(name, runs) {
+  const service = SERVICES[name];
+  const dirs = [];
+  const newDir = () => dirs.push(mkdtempSync(join(tmpdir(), 'bench-compile-cache-'))) && dirs.at(-1);
+  // The images leave the cache at main.ts's default (/tmp/node-compile-cache): here each case names its own.
+  const cache = (dir) => (dir === null ? { NODE_DISABLE_COMPILE_CACHE: '1' } : { NODE_COMPILE_CACHE: dir });
+  const start = (dir) => coldStart({ ...service, env: { ...imageEnv(name), ...cache(dir), ...service.env } });
+  try {
+    const warmDir = newDir();
+    // The service writes its cache once ready (persistCompileCache) and at exit: a drained exit.
+    await coldStart({
+      ...service,
+      env: { ...imageEnv(name), ...cache(warmDir), ...service.env },
+      stopSignal: 'SIGTERM',
+    });
+    const times = { noCache: [], emptyCache: [], warmCache: [] };
+    for (let i = 0; i < runs; i += 1) {
+      times.noCache.push(await start(null));
+      times.emptyCache.push(await start(newDir()));
+      times.warmCache.push(await start(warmDir));
+    }
+    const summary = (t) => ({
+      medianMs: round(median(t.map((x) => x.ms)), 0),
+      medianCpuMs: round(median(t.map((x) => x.cpuMs)), 0),
+      runsMs: t.map((x) => round(x.ms, 0)).join(' '),
+    });
+    return Object.fromEntries(Object.entries(times).map(([k, t]) => [k, summary(t)]));
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const runs = Number(process.argv[2] ?? 7);
+  const results = { node: process.version, loadAverageAtStart: loadavg().map((l) => round(l)), runs };
+  for (const name of Object.keys(SERVICES)) results[name] = await coldStarts(name, runs);
+  results.loadAverageAtEnd = loadavg().map((l) => round(l));
+  console.log(JSON.stringify(results, null, 2));
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+module.exports = { coldStarts };
