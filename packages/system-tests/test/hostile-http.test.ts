@@ -46,12 +46,16 @@ describe('the marketplace under hostile clients, as shipped (issue 18)', () => {
   });
   afterAll(() => stopAll([market, replica]));
 
-  /** Runs `attack`, sampling RSS and serving a normal client during it; then checks recovery. */
-  async function underAttack(attack: () => Promise<Socket[]>, settleMs = 1500) {
+  /**
+   * Runs `attack`, held for `holdMs` while RSS is sampled (how long the attack lasts, as a load
+   * generator's pace, not a wait for an outcome), then serves a normal client during it; then
+   * checks recovery.
+   */
+  async function underAttack(attack: () => Promise<Socket[]>, holdMs = 1500) {
     const before = { rss: rssMb(pid), fds: openFds(pid) };
     const rss = watchRss(pid);
     const sockets = await attack();
-    await sleep(settleMs);
+    await sleep(holdMs);
     // A user whose connection the full cap dropped retries (as browsers and probes do).
     let during = '';
     const servedDuring = await eventually(async () => (during = await normalClientProblem(market.port)) === '', 3000);
