@@ -1,4 +1,4 @@
-import { sampleValue } from '@bookstore/test-support';
+import { eventually, sampleValue } from '@bookstore/test-support';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMarketplaceMetrics, type MarketplaceMetrics } from '../src/observability/marketplace-metrics';
@@ -8,12 +8,6 @@ import { buildTestApp, type TestApp } from './support/test-app';
 /** 1.6 MB from memory: more than a socket's buffers hold, so a client that does not read stalls it. */
 const BUNDLE = '/docs/static/swagger-ui-bundle.js';
 const CUT_LINE = 'connections closed under their clients (HTTP limits)';
-
-/** Polls `check` every 20 ms until it holds or `ms` pass (a wait on an outcome, not a sleep). */
-async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (await check()) return true;
-  return check();
-}
 
 describe('connections the HTTP guards close under a client are counted and logged once a minute (issue 25)', () => {
   let server: FakeRecommendations;
@@ -52,7 +46,7 @@ describe('connections the HTTP guards close under a client are counted and logge
     expect(await cut('pipelining')).toBe(0);
     const request = `GET ${BUNDLE} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
     for (let i = 0; i < 3; i += 1) stalled(request.repeat(30));
-    expect(await eventually(async () => (await cut('pipelining')) === 3)).toBe(true);
+    expect(await eventually(async () => (await cut('pipelining')) === 3, 10_000)).toBe(true);
     expect(cutLines('pipelining')).toEqual([expect.objectContaining({ level: 40, connections: 1 })]);
   });
 
@@ -67,9 +61,9 @@ describe('connections the HTTP guards close under a client are counted and logge
       const socket = connect({ host: '127.0.0.1', port });
       socket.on('error', () => undefined);
       sockets.push(socket);
-      await sleep(100);
+      await sleep(100); // the pace of the knocking, not a wait for its outcome
       return (await cut('cap_stalled')) >= 2;
-    });
+    }, 10_000);
     expect(knocked).toBe(true);
     expect(await cut('cap_refused')).toBeGreaterThanOrEqual(2);
     expect(cutLines('cap_stalled')).toEqual([expect.objectContaining({ connections: 1 })]);

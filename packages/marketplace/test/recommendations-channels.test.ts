@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '@bookstore/test-support';
 import { connectivityState as State, status as Status } from '@grpc/grpc-js';
 import { createHedgeBudget, type HedgeBudget } from '../src/hedge-budget';
 import { createRecommendationsClient, type RecommendationsClient } from '../src/recommendations-client';
@@ -32,12 +32,14 @@ describe('hedging Recommend (recommendations-channels.ts)', () => {
     });
     try {
       // The first call connects the channel (it goes unhedged: nothing is connected yet); a hedge
-      // then needs round_robin connected to both replicas, which takes a few ms on loopback.
-      await answerers(client, 1);
-      await sleep(200);
+      // then needs round_robin connected to both replicas. round_robin picks only READY
+      // subchannels, so once each replica has been asked, both are connected.
+      const bothAsked = () => set.replicas.every((replica) => recommendCalls(replica) > 0);
+      expect(await eventually(async () => (await answerers(client, 1), bothAsked()), 10_000)).toBe(true);
+      const askedSlow = recommendCalls(set.replicas[0]!);
       expect(new Set(await answerers(client, 10))).toEqual(new Set(['fast']));
       // The slow replica was asked (round_robin sends it first attempts) but never answered first.
-      expect(recommendCalls(set.replicas[0]!)).toBeGreaterThanOrEqual(5);
+      expect(recommendCalls(set.replicas[0]!) - askedSlow).toBeGreaterThanOrEqual(5);
     } finally {
       client.close();
       await set.stop();
@@ -54,7 +56,7 @@ describe('hedging Recommend (recommendations-channels.ts)', () => {
     try {
       await answerers(client, 1);
       expect(recommendCalls(set.replicas[0]!)).toBe(1);
-      await sleep(200);
+      expect(await client.waitForReady(new Date(Date.now() + 10_000))).toBe(true);
       // Connected: a call slower than the delay is hedged, here to the same (only) replica.
       await answerers(client, 1);
       expect(recommendCalls(set.replicas[0]!)).toBe(3);
@@ -112,7 +114,7 @@ describe('the hedge budget with every replica failing', () => {
     const attempts = () => set.replicas.map(recommendCalls).reduce((a, b) => a + b, 0);
     try {
       await answerers(client, 1); // connects the hedging channel (this call goes unhedged)
-      await sleep(200);
+      expect(await client.waitForReady(new Date(Date.now() + 10_000))).toBe(true);
       const before = attempts();
       await answerers(client, CALLS);
       expect(attempts() - before).toBe(2 * CALLS);

@@ -6,6 +6,13 @@ import { isFailedPage, loadPage } from './support/pages';
 import { startService, type ServiceProcess } from './support/processes';
 
 const TIMEOUT_MS = 300;
+/**
+ * What a degraded page may take beyond the deadline: generous for a loaded 2-core host, and far
+ * below what a page without the deadline would wait (the replicas never answer, or answer after
+ * SLOW_ANSWER_MS).
+ */
+const SLACK_MS = 1000;
+const SLOW_ANSWER_MS = 10_000;
 
 describe('the marketplace when recommendations fails', () => {
   const running: (ServiceProcess | undefined)[] = [];
@@ -13,7 +20,7 @@ describe('the marketplace when recommendations fails', () => {
     await stopAll(running.splice(0));
   });
 
-  it('degrades every page within the deadline when all replicas stop, and recovers within 5 s of one returning', async () => {
+  it('degrades every page within the deadline (+ slack) when all replicas stop, and recovers within 5 s of one returning', async () => {
     const replicas = await startReplicas(3);
     const marketplace = await startMarketplace(ipv4Target(replicas), {
       RECOMMENDATIONS_TIMEOUT_MS: String(TIMEOUT_MS),
@@ -28,7 +35,7 @@ describe('the marketplace when recommendations fails', () => {
     for (const page of degraded) {
       expect(page.status).toBe(200);
       expect(page.degraded).toBe(true);
-      expect(page.ms).toBeLessThan(TIMEOUT_MS + 100);
+      expect(page.ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     }
     const catalog = await loadPage(`http://127.0.0.1:${marketplace.port}/books`);
     expect([catalog.status, catalog.degraded]).toEqual([200, true]);
@@ -47,11 +54,13 @@ describe('the marketplace when recommendations fails', () => {
     expect(performance.now() - returnedAt).toBeLessThan(5000);
   });
 
-  it('serves the page within the deadline + 100 ms when recommendations answers after 2x the deadline', async () => {
+  it('serves the page within the deadline (+ slack) when recommendations answers after 10 s', async () => {
     const slow = new Server();
     const slowImplementation: Pick<RecommendationServiceServer, 'recommend' | 'listBooks'> = {
-      recommend: (_call, callback) => setTimeout(() => callback(null, { recommendations: [] }), TIMEOUT_MS * 2),
-      listBooks: (call) => setTimeout(() => call.end(), TIMEOUT_MS * 2),
+      // unref: the answers still pending when the test ends do not keep jest waiting.
+      recommend: (_call, callback) =>
+        void setTimeout(() => callback(null, { recommendations: [] }), SLOW_ANSWER_MS).unref(),
+      listBooks: (call) => void setTimeout(() => call.end(), SLOW_ANSWER_MS).unref(),
     };
     slow.addService(RecommendationServiceService, slowImplementation);
     const port = await new Promise<number>((resolve, reject) =>
@@ -66,8 +75,9 @@ describe('the marketplace when recommendations fails', () => {
         const page = await loadPage(`http://127.0.0.1:${marketplace.port}${path}`);
         expect(page.status).toBe(200);
         expect(page.degraded).toBe(true);
-        expect(page.ms).toBeLessThan(TIMEOUT_MS + 100);
+        expect(page.ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
       }
+      // The marketplace gave up at its deadline (not at the server's answer, nor on a failure).
       expect(marketplace.logs.filter((l) => l.grpcCode === 'DEADLINE_EXCEEDED')).toHaveLength(2);
     } finally {
       slow.forceShutdown();

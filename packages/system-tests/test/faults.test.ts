@@ -68,7 +68,9 @@ describe('faults under load (processes on loopback)', () => {
     for (let i = 0; i < 5; i += 1) {
       const page = await loadPage(url);
       expect([page.status, page.degraded]).toEqual([200, true]);
-      expect(page.ms).toBeLessThan(TIMEOUT_MS + 150);
+      // Paused replicas never answer: without the deadline the page would hang. 1 s of slack
+      // is for a loaded 2-core host.
+      expect(page.ms).toBeLessThan(TIMEOUT_MS + 1000);
     }
     for (const r of replicas) r.child.kill('SIGCONT');
     const resumed = performance.now();

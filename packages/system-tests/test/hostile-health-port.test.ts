@@ -1,4 +1,5 @@
 import { writeDevCertificates } from '@bookstore/dev-certificates';
+import { eventually } from '@bookstore/test-support';
 import { Client, credentials, Metadata, status as Status, type ServiceError } from '@grpc/grpc-js';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -143,9 +144,9 @@ describe('recommendations: the plaintext health port of TLS mode, as shipped (is
       await Promise.all(
         sessions.map((s) => new Promise((resolve) => s.once('remoteSettings', resolve).once('close', resolve))),
       );
-      // Give the server's closes a moment to reach the client.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(sessions.filter((s) => !s.closed && !s.destroyed).length).toBeLessThanOrEqual(20);
+      // Until the server's closes reach the client (at most 5 s).
+      const open = () => sessions.filter((s) => !s.closed && !s.destroyed).length;
+      expect(await eventually(() => open() <= 20, 5000)).toBe(true);
     } finally {
       for (const session of sessions) session.destroy();
     }

@@ -1,5 +1,6 @@
 import { type RecommendationServiceServer, RecommendationServiceService } from '@bookstore/contracts';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { eventually } from '@bookstore/test-support';
 import { once } from 'node:events';
 import { startMarketplace } from './support/bookstore';
 import { loadPage } from './support/pages';
@@ -8,8 +9,11 @@ describe('marketplace on SIGTERM', () => {
   it('finishes in-flight requests, refuses new connections, closes its channel and exits 0', async () => {
     // Recommendations that takes 400 ms: the page is in flight when the signal arrives.
     const slow = new Server();
+    // The pages whose Recommend arrived, by request id (a hedge of one page is not another page).
+    const pagesAsked = new Set<string>();
     const slowImplementation: Pick<RecommendationServiceServer, 'recommend' | 'listBooks'> = {
-      recommend: (_call, callback) =>
+      recommend: (call, callback) => {
+        pagesAsked.add(String(call.metadata.get('x-request-id')[0]));
         setTimeout(
           () =>
             callback(null, {
@@ -21,7 +25,8 @@ describe('marketplace on SIGTERM', () => {
               })),
             }),
           400,
-        ),
+        );
+      },
       listBooks: (call) => call.end(),
     };
     slow.addService(RecommendationServiceService, slowImplementation);
@@ -35,7 +40,8 @@ describe('marketplace on SIGTERM', () => {
     try {
       const url = `http://127.0.0.1:${marketplace.port}/`;
       const inFlight = Promise.all([loadPage(url), loadPage(url), loadPage(url)]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // In flight: each page is waiting for its Recommend.
+      expect(await eventually(() => pagesAsked.size === 3, 10_000)).toBe(true);
       const exit = once(marketplace.child, 'exit');
       const signalledAt = performance.now();
       marketplace.child.kill('SIGTERM');

@@ -11,7 +11,9 @@ import { startService } from './support/processes';
 
 describe('recommendations on SIGTERM', () => {
   it('turns readiness NOT_SERVING, finishes a slowly read stream, survives a second SIGTERM and exits 0', async () => {
-    const graceMs = 4000;
+    // Far longer than draining takes, so an exit before it means the calls drained, not that the
+    // grace period ran out (the test's own 30 s timeout would come first).
+    const graceMs = 20_000;
     const service = await startService('recommendations', { SHUTDOWN_GRACE_MS: String(graceMs) });
     const address = `127.0.0.1:${service.port}`;
     const client = new RecommendationServiceClient(address, credentials.createInsecure());

@@ -2,6 +2,7 @@ export { runToEnd } from './child-process';
 export type { FinishedProcess } from './child-process';
 export { createHealthClient, watchHealth } from './health-client';
 export type { HealthClient } from './health-client';
+export { eventually } from './eventually';
 export { freePort } from './ports';
 export { rssMb } from './process-memory';
 export { fetchMetricsText, sampleValue } from './prometheus-text';

@@ -28,12 +28,21 @@ describe('the TLS failure log', () => {
     ]);
   });
 
-  it('repeats a failure that goes on once per interval, with the count since the last line', async () => {
-    const { lines, status } = capture(50);
-    for (let i = 0; i < 5; i += 1) status.failed(tlsError('SELF_SIGNED_CERT_IN_CHAIN'));
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    status.failed(tlsError('SELF_SIGNED_CERT_IN_CHAIN'));
-    expect(lines.map((l) => l.failures)).toEqual([1, 5]);
+  it('repeats a failure that goes on once per interval, with the count since the last line', () => {
+    // The interval is measured with Date.now(): fake timers move it, no waiting on a real clock.
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    try {
+      const { lines, status } = capture(50);
+      for (let i = 0; i < 5; i += 1) status.failed(tlsError('SELF_SIGNED_CERT_IN_CHAIN'));
+      jest.advanceTimersByTime(49);
+      status.failed(tlsError('SELF_SIGNED_CERT_IN_CHAIN'));
+      expect(lines.map((l) => l.failures)).toEqual([1]);
+      jest.advanceTimersByTime(1);
+      status.failed(tlsError('SELF_SIGNED_CERT_IN_CHAIN'));
+      expect(lines.map((l) => l.failures)).toEqual([1, 6]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('names the check for the errors OpenSSL reports, and ignores errors that are not TLS', () => {

@@ -129,7 +129,8 @@ describe('ImportEvents', () => {
       code: Status.RESOURCE_EXHAUSTED,
     });
     open.end();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The held import's answer: the server has finished it and freed its place.
+    await new Promise<void>((resolve) => open.on('status', () => resolve()));
     await expect(importEvents(server, [view('c', 1, 3)], `Bearer ${TOKEN}`)).resolves.toMatchObject({ accepted: 1 });
     await expect(first).resolves.toMatchObject({ accepted: 1 });
   });

@@ -1,4 +1,5 @@
-import { mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
+import { eventually } from '@bookstore/test-support';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -12,12 +13,10 @@ describe('createLogDestination', () => {
     const logger = pino({ base: undefined, timestamp: false }, destination);
     // Far more than one 16 KiB batch, written while earlier writes are still in flight.
     for (let i = 0; i < 20_000; i += 1) logger.info({ i, title: 'Dürrenmatt — 東京 📚' }, 'line');
-    // The writes are asynchronous: wait for the file to stop growing.
-    let size = -1;
-    while (statSync(file).size !== size) {
-      size = statSync(file).size;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // The writes are asynchronous: wait (at most 10 s) for the last line to reach the file.
+    const lastLine = '"i":19999,';
+    const tail = () => readFileSync(file, 'utf8').slice(-200);
+    expect(await eventually(() => tail().includes(lastLine), 10_000, 50)).toBe(true);
 
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(20_000);

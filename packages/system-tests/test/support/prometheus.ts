@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { requireBinary, type RuleGroup } from './monitoring';
-import { freePort } from '@bookstore/test-support'; // Prometheus cannot listen on port 0 and report the port it got
+import { eventually, freePort } from '@bookstore/test-support'; // Prometheus cannot listen on port 0 and report the port it got
 
 export interface Alert {
   labels: Record<string, string>;
@@ -18,6 +18,8 @@ export interface PrometheusProcess {
   /** Instant query; the result vector. */
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   alerts(): Promise<Alert[]>;
+  /** Resolves once every rule group has been evaluated `times` more times (at most 30 s). */
+  evaluated(times: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,18 @@ export async function startPrometheus(options: {
         )
       ).result,
     alerts: async () => (await api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts,
+    async evaluated(times) {
+      const lastEvaluations = async () =>
+        (await api<{ groups: { lastEvaluation: string }[] }>('/api/v1/rules')).groups.map((g) =>
+          Date.parse(g.lastEvaluation),
+        );
+      for (let i = 0; i < times; i += 1) {
+        // Each group's next evaluation starts after the latest one seen now.
+        const since = Math.max(...(await lastEvaluations()));
+        const newer = () => lastEvaluations().then((all) => all.every((at) => at > since));
+        if (!(await eventually(newer, 30_000, 100))) throw new Error('prometheus evaluated no rules for 30 s');
+      }
+    },
     stop,
   };
 }
