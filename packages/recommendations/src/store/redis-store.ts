@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Redis, type RedisOptions } from 'ioredis';
+import { type ClientContext, Redis, type RedisOptions, type Result } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   type AppendResult,
@@ -72,15 +72,23 @@ const CLAIM_ROUNDS = 10;
 const RETRY_MAX_MS = 2000;
 
 type Arg = string | number;
-interface ScriptCommands {
-  bookstoreAppend(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
-  bookstoreTrim(stream: string, group: string): Promise<unknown>;
-  bookstoreDeleteIdleConsumers(stream: string, group: string, idleMs: number, self: string): Promise<unknown>;
-  bookstoreReaderHistory(views: string, maxViews: number, coViewsPerBook: number, prefix: string): Promise<unknown>;
-}
-interface ApplyPipeline {
-  bookstoreApply(...keysAndArgs: Arg[]): unknown;
-  exec(): Promise<Array<[Error | null, unknown]> | null>;
+/**
+ * The Lua scripts as commands (`defineCommand` below), typed the way ioredis documents: its
+ * command interface augmented, on clients and pipelines alike.
+ */
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext> {
+    bookstoreAppend(numKeys: number, ...keysAndArgs: Arg[]): Result<unknown, Context>;
+    bookstoreApply(...keysAndArgs: Arg[]): Result<unknown, Context>;
+    bookstoreTrim(stream: string, group: string): Result<unknown, Context>;
+    bookstoreDeleteIdleConsumers(stream: string, group: string, idleMs: number, self: string): Result<unknown, Context>;
+    bookstoreReaderHistory(
+      views: string,
+      maxViews: number,
+      coViewsPerBook: number,
+      prefix: string,
+    ): Result<unknown, Context>;
+  }
 }
 
 interface LogEntry {
@@ -265,7 +273,6 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   client.defineCommand('bookstoreTrim', { numberOfKeys: 1, lua: TRIM_ACKNOWLEDGED });
   client.defineCommand('bookstoreDeleteIdleConsumers', { numberOfKeys: 1, lua: DELETE_IDLE_CONSUMERS });
   client.defineCommand('bookstoreReaderHistory', { numberOfKeys: 1, lua: READER_HISTORY });
-  const scripts = client as unknown as ScriptCommands;
 
   const connectionLog = new LogThrottle(logEveryMs);
   const consumerLog = new LogThrottle(logEveryMs);
@@ -332,7 +339,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
 
   const applyEntries = async (entries: readonly LogEntry[]) => {
     if (entries.length === 0) return;
-    const pipeline = client.pipeline() as unknown as ApplyPipeline;
+    const pipeline = client.pipeline();
     const events = entries.map(({ id, fields }) => {
       const event = toEvent(fields);
       if (event === undefined) {
@@ -393,8 +400,8 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       cursor = claimed.cursor;
       if (cursor === '0-0') break;
     }
-    await scripts.bookstoreTrim(streamKey, CONSUMER_GROUP);
-    await scripts.bookstoreDeleteIdleConsumers(streamKey, CONSUMER_GROUP, idleConsumerMs, consumer);
+    await client.bookstoreTrim(streamKey, CONSUMER_GROUP);
+    await client.bookstoreDeleteIdleConsumers(streamKey, CONSUMER_GROUP, idleConsumerMs, consumer);
   };
 
   const consume = async () => {
@@ -476,7 +483,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         ]);
         let reply: unknown;
         try {
-          reply = await scripts.bookstoreAppend(keys.length, ...keys, dedupeTtlMs, maxBacklog, ...args);
+          reply = await client.bookstoreAppend(keys.length, ...keys, dedupeTtlMs, maxBacklog, ...args);
         } catch (error) {
           throw asStoreError(error);
         }
@@ -497,7 +504,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       if (viewCount === 0) return { views: [], coViews: [] };
       let reply: string[][];
       try {
-        reply = (await scripts.bookstoreReaderHistory(
+        reply = (await client.bookstoreReaderHistory(
           viewsKey(userId),
           viewCount,
           Math.max(coViewCount, 1),
