@@ -7,7 +7,7 @@ type CryptoKey = webcrypto.CryptoKey;
 
 // Node's crypto makes keys but cannot sign X.509 certificates; @peculiar/x509 builds them on
 // WebCrypto (Node's own), with no native code and no shell-out to openssl.
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(globalThis.crypto);
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -22,8 +22,10 @@ export interface LogDestination extends DestinationStream {
  */
 export function createLogDestination(options: { fd?: number } = {}): LogDestination {
   const stream = pino.destination({ dest: options.fd ?? 1, sync: false, contentMode: 'buffer' });
+  // sonic-boom's types know only strings; in `buffer` content mode its write takes a Buffer.
+  const writeBuffer = stream.write.bind(stream) as (data: string | Buffer) => boolean;
   return {
-    write: (line: string) => stream.write(Buffer.from(line) as unknown as string),
+    write: (line: string) => writeBuffer(Buffer.from(line)),
     flush: (callback) => stream.flush(callback),
   };
 }
