@@ -48,7 +48,9 @@ export function createProgram(setExitCode: (code: number) => void): Command {
         .default('localhost:50051'),
     )
     .addOption(
-      new Option('--deadline <ms>', 'deadline of each call (default 5000; watch-health and import: none)').argParser(integer(1)),
+      new Option('--deadline <ms>', 'deadline of each call (default 5000; watch-health and import: none)').argParser(
+        integer(1),
+      ),
     )
     .option('--json', 'machine-readable output: one JSON document (watch-health: one per line)')
     .addOption(new Option('--ca <file>', 'CA certificate (PEM); turns TLS on').env('RECOMMENDATIONS_TLS_CA_FILE'))
