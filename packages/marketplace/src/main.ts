@@ -6,17 +6,17 @@ import { createMetricsServer, handleShutdownSignals, loadConfigOrExit } from '@b
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { probeAnswers } from './probes';
+import { probeAnswers } from './health/probes';
 import { flushOnShutdown } from './reader-events/flush-on-shutdown';
 import { createReaderEvents } from './reader-events/reader-events';
 import { createClientMetricsInterceptor } from './observability/grpc-client-metrics';
 import { observedHedging } from './observability/hedging-metrics';
 import { createMarketplaceMetrics } from './observability/marketplace-metrics';
-import { createCatalogVersionLog } from './catalog-versions';
-import { createRecommendationsClient } from './recommendations-client';
-import { createChannelSecurity } from './recommendations-credentials';
-import { awaitRecommendations } from './startup-readiness';
-import { createTlsStatus } from './tls-status';
+import { createCatalogVersionLog } from './recommendations/catalog-versions';
+import { createRecommendationsClient } from './recommendations/client';
+import { createChannelSecurity } from './recommendations/credentials';
+import { awaitRecommendations } from './health/startup-readiness';
+import { createTlsStatus } from './recommendations/tls-status';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('marketplace', loadConfig);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     host: config.host,
     port: config.metricsPort,
-    // The kubelet's probes come here, outside the public port's connection cap (probes.ts).
+    // The kubelet's probes come here, outside the public port's connection cap (health/probes.ts).
     probes: probeAnswers(() => ready, startup.isStarted),
   });
   const metricsPort = await metricsServer.start();

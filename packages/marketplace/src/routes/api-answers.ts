@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 /** Seconds a client should wait before retrying when Recommendations is unavailable. */
 export const RETRY_AFTER_S = 5;
 
-/** The JSON body of every 4xx/5xx under `/api/` (error-handling.ts writes it). */
+/** The JSON body of every 4xx/5xx under `/api/` (http/error-handling.ts writes it). */
 export const errorBody = {
   type: 'object',
   required: ['statusCode', 'error', 'message'],

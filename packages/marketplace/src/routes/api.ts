@@ -1,10 +1,17 @@
-import { BOOK_JSON_SCHEMA } from './book-json-schema';
+import { BOOK_JSON_SCHEMA } from '../api/book-json-schema';
 import type { FastifyPluginAsync } from 'fastify';
-import { firstPageOf, MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPageFor } from '../book-pages';
-import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categorySlugOf } from '../categories';
-import type { RecommendationsClient } from '../recommendations-client';
+import {
+  firstPageOf,
+  MAX_API_PAGE_SIZE,
+  PAGE_SIZE,
+  pageLinks,
+  pagingQuery,
+  readBookPageFor,
+} from '../catalog/book-pages';
+import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categorySlugOf } from '../catalog/categories';
+import type { RecommendationsClient } from '../recommendations/client';
 import { errorBody, unavailable } from './api-answers';
-import { cookieUserId, USER_PARAMETER } from '../user-identity';
+import { cookieUserId, USER_PARAMETER } from '../http/user-identity';
 
 // Imported from here by older code and tests.
 export { RETRY_AFTER_S } from './api-answers';

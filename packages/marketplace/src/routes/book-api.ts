@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ALSO_VIEWED_MAX, bookIdParams, readBookDetails } from '../book-details';
-import { categorySlugOf } from '../categories';
-import type { RecommendationsClient } from '../recommendations-client';
+import { ALSO_VIEWED_MAX, bookIdParams, readBookDetails } from '../catalog/book-details';
+import { categorySlugOf } from '../catalog/categories';
+import type { RecommendationsClient } from '../recommendations/client';
 import { errorBody, unavailable } from './api-answers';
-import { BOOK_JSON_SCHEMA } from './book-json-schema';
+import { BOOK_JSON_SCHEMA } from '../api/book-json-schema';
 
 const bookSchema = {
   tags: ['books'],

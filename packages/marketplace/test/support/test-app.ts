@@ -5,9 +5,9 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { MarketplaceMetrics } from '../../src/observability/marketplace-metrics';
 import { createReaderEvents, type ReaderEvents } from '../../src/reader-events/reader-events';
-import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
-import { createChannelSecurity } from '../../src/recommendations-credentials';
-import { createTlsStatus } from '../../src/tls-status';
+import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations/client';
+import { createChannelSecurity } from '../../src/recommendations/credentials';
+import { createTlsStatus } from '../../src/recommendations/tls-status';
 import { type FakeRecommendations, startFakeRecommendations } from './fake-recommendations';
 
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
