@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { registerApiDocs } from './api/docs';
-import { createClientErrorAnswers } from './http/malformed-requests';
+import { createMalformedRequestAnswers } from './http/malformed-requests';
 import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './http/connection-guards';
 import { draining } from './http/draining';
@@ -47,13 +47,13 @@ export interface AppOptions {
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const clientErrors = createClientErrorAnswers();
+  const malformedRequests = createMalformedRequestAnswers();
   // pino's Logger is a FastifyBaseLogger; typed so, the instance keeps its default logger type.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
     ...serverOptions(config.http),
-    clientErrorHandler: clientErrors.clientErrorHandler,
-    frameworkErrors: clientErrors.frameworkErrors,
+    clientErrorHandler: malformedRequests.clientErrorHandler,
+    frameworkErrors: malformedRequests.frameworkErrors,
     loggerInstance,
     genReqId: requestIdFrom,
     // A hop count is documented fastify behaviour that its typings leave out.

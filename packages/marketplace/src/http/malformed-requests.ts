@@ -18,7 +18,7 @@ function statusFor(code: string | undefined): number {
  *   headers or request timeout, 400 anything malformed); written raw, then the socket closed.
  * - `frameworkErrors`: fastify's router rejected the URL (a malformed percent-escape).
  */
-export function createClientErrorAnswers() {
+export function createMalformedRequestAnswers() {
   const pairs = securityHeaderPairs();
   const headerLines = pairs.map(([name, value]) => `${name}: ${value}\r\n`).join('');
 
