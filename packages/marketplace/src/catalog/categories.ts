@@ -1,4 +1,4 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BOOK_CATEGORY_SLUGS, type BookCategory } from '@bookstore/contracts';
 
 /** A category as the web side names it: a URL slug and a label for people. */
 export interface CategoryInfo {
@@ -7,12 +7,18 @@ export interface CategoryInfo {
   readonly value: BookCategory;
 }
 
-/** The categories in navigation order; the first is the homepage's default. */
-export const CATEGORIES: readonly CategoryInfo[] = [
-  { slug: 'mystery', label: 'Mystery', value: BookCategory.BOOK_CATEGORY_MYSTERY },
-  { slug: 'science-fiction', label: 'Science fiction', value: BookCategory.BOOK_CATEGORY_SCIENCE_FICTION },
-  { slug: 'self-help', label: 'Self help', value: BookCategory.BOOK_CATEGORY_SELF_HELP },
-];
+/** A slug as people read it: `science-fiction` is "Science fiction". */
+function labelOf(slug: string): string {
+  const words = slug.replaceAll('-', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The categories in navigation order (the contract's slugs); the first is the homepage's default. */
+export const CATEGORIES: readonly CategoryInfo[] = BOOK_CATEGORY_SLUGS.map(({ slug, category }) => ({
+  slug,
+  label: labelOf(slug),
+  value: category,
+}));
 
 export const CATEGORY_SLUGS: readonly string[] = CATEGORIES.map((c) => c.slug);
 
