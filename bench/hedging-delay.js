@@ -13,7 +13,7 @@ const { percentile, round } = require('./lib/stats');
 const ROOT = join(__dirname, '..');
 const CALLS = Number(process.env.CALLS || 5000);
 const CONCURRENCY = Number(process.env.CONCURRENCY || 16);
-const { createRecommendationsClient } = require(join(ROOT, 'packages/marketplace/dist/recommendations-client'));
+const { createRecommendationsClient } = require(join(ROOT, 'packages/marketplace/dist/recommendations/client'));
 
 function freePort() {
   return new Promise((resolve) => {

@@ -1,11 +1,10 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BOOK_CATEGORY_SLUGS, type BookCategory } from '@bookstore/contracts';
 
 /** The names the CLI accepts and prints, as the Marketplace's `?category=` spells them. */
-const NAMES: ReadonlyArray<readonly [string, BookCategory]> = [
-  ['mystery', BookCategory.BOOK_CATEGORY_MYSTERY],
-  ['science-fiction', BookCategory.BOOK_CATEGORY_SCIENCE_FICTION],
-  ['self-help', BookCategory.BOOK_CATEGORY_SELF_HELP],
-];
+const NAMES: ReadonlyArray<readonly [string, BookCategory]> = BOOK_CATEGORY_SLUGS.map(({ slug, category }) => [
+  slug,
+  category,
+]);
 
 export const CATEGORY_NAMES = NAMES.map(([name]) => name);
 

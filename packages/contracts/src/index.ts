@@ -31,6 +31,7 @@ export {
   RecommendationServiceClient,
 } from './gen/bookstore/recommendations/v1/recommendations';
 export type { RecommendationServiceServer, MessageFns } from './gen/bookstore/recommendations/v1/recommendations';
+export { BOOK_CATEGORY_SLUGS } from './category-slugs';
 
 /** The fully qualified name of the service, as used by health checks, reflection and metrics. */
 export const RECOMMENDATION_SERVICE_NAME = 'bookstore.recommendations.v1.RecommendationService';

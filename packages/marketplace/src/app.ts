@@ -2,28 +2,28 @@ import staticFiles from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { registerApiDocs } from './api-docs';
-import { createClientErrorAnswers } from './client-errors';
+import { registerApiDocs } from './api/docs';
+import { createMalformedRequestAnswers } from './http/malformed-requests';
 import type { MarketplaceConfig } from './config';
-import { registerConnectionGuards, serverOptions } from './connection-guards';
-import { draining } from './draining';
-import { registerErrorHandling } from './error-handling';
+import { registerConnectionGuards, serverOptions } from './http/connection-guards';
+import { draining } from './http/draining';
+import { registerErrorHandling } from './http/error-handling';
 import { accessLog } from './observability/access-log';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { type MarketplaceMetrics, pageRecorder } from './observability/marketplace-metrics';
 import type { ReaderEvents } from './reader-events/reader-events';
-import type { RecommendationsClient } from './recommendations-client';
-import { requestIdFrom, requestIdHeader } from './request-id';
+import type { RecommendationsClient } from './recommendations/client';
+import { requestIdFrom, requestIdHeader } from './http/request-id';
 import { apiRoutes } from './routes/api';
 import { bookApiRoutes } from './routes/book-api';
 import { bookPageRoutes } from './routes/book-page';
 import { booksRoutes } from './routes/books';
-import { healthRoutes } from './routes/health';
+import { healthRoutes } from './health/routes';
 import { homeRoutes } from './routes/home';
-import { registerRateLimit } from './rate-limit';
-import { registerSecurityHeaders } from './security';
-import { urlLengthGuard } from './url-length-guard';
-import { registerViews } from './views';
+import { registerRateLimit } from './http/rate-limit';
+import { registerSecurityHeaders } from './http/security-headers';
+import { urlLengthGuard } from './http/url-length-guard';
+import { registerViews } from './pages/views';
 
 /** The stylesheet and other assets, beside src/ and dist/. */
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -38,7 +38,7 @@ export interface AppOptions {
   metrics?: MarketplaceMetrics;
   /** Readiness as seen by `/readyz`; main turns it off when shutdown begins. */
   isReady?: () => boolean;
-  /** Start-up is over (startup-readiness.ts): `/readyz` answers 503 "starting" until then. */
+  /** Start-up is over (health/startup-readiness.ts): `/readyz` answers 503 "starting" until then. */
   isStarted?: () => boolean;
   /** Draws the access log's sample (Math.random unless a test seeds it). */
   random?: () => number;
@@ -47,13 +47,13 @@ export interface AppOptions {
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const clientErrors = createClientErrorAnswers();
+  const malformedRequests = createMalformedRequestAnswers();
   // pino's Logger is a FastifyBaseLogger; typed so, the instance keeps its default logger type.
   const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
     ...serverOptions(config.http),
-    clientErrorHandler: clientErrors.clientErrorHandler,
-    frameworkErrors: clientErrors.frameworkErrors,
+    clientErrorHandler: malformedRequests.clientErrorHandler,
+    frameworkErrors: malformedRequests.frameworkErrors,
     loggerInstance,
     genReqId: requestIdFrom,
     // A hop count is documented fastify behaviour that its typings leave out.

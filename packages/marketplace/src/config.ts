@@ -5,9 +5,9 @@ import {
   LOG_LEVELS,
   type LogLevel,
 } from '@bookstore/service-kit';
-import { type HttpLimits, readHttpLimits } from './http-limits';
-import { type RateLimits, readRateLimits } from './rate-limit';
-import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations-tls-config';
+import { type HttpLimits, readHttpLimits } from './http/limits';
+import { type RateLimits, readRateLimits } from './http/rate-limit';
+import { readRecommendationsTls, type RecommendationsTlsConfig } from './recommendations/tls-config';
 
 /** Everything the marketplace reads from its environment, validated and frozen. */
 export interface MarketplaceConfig {
@@ -40,14 +40,14 @@ export interface MarketplaceConfig {
   readonly shutdownGraceMs: number;
   /** Mark the `uid` cookie Secure (set it when users reach the site over HTTPS). */
   readonly cookieSecure: boolean;
-  /** Per-address request budgets of pages and API (rate-limit.ts explains the numbers). */
+  /** Per-address request budgets of pages and API (http/rate-limit.ts explains the numbers). */
   readonly rateLimit: RateLimits;
   /**
    * Which proxies to believe about the client address (X-Forwarded-For): false, true (any), a hop
    * count, or a list of addresses/CIDRs. Rate limiting keys on that address.
    */
   readonly trustProxy: boolean | number | string[];
-  /** Timeouts, connection, pipelining and body bounds of the public port (http-limits.ts). */
+  /** Timeouts, connection, pipelining and body bounds of the public port (http/limits.ts). */
   readonly http: HttpLimits;
   /** TLS (and mutual TLS) to Recommendations; undefined = plaintext. */
   readonly recommendationsTls: RecommendationsTlsConfig | undefined;
@@ -68,7 +68,7 @@ export interface MarketplaceConfig {
   /**
    * `/readyz` answers 503 until the channels to Recommendations are connected, at most this long
    * (`RECOMMENDATIONS_STARTUP_TIMEOUT_MS`, 10 s; 0 does not wait): then ready anyway, degraded,
-   * logged once (startup-readiness.ts). A connection takes milliseconds; 10 s covers a replica
+   * logged once (health/startup-readiness.ts). A connection takes milliseconds; 10 s covers a replica
    * still starting and leaves the container healthcheck (2 s × 10 retries) half its window.
    */
   readonly recommendationsStartupTimeoutMs: number;

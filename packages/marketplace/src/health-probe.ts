@@ -4,7 +4,7 @@ import { loadConfig } from './config';
 /**
  * `node dist/health-probe.js`: exits 0 when this container's `/readyz` answers 200. The container
  * HEALTHCHECK for Docker and compose; asks the metrics port, as the Kubernetes probes do, which
- * the public port's connection cap does not cover (probes.ts). The port comes from the service's
+ * the public port's connection cap does not cover (health/probes.ts). The port comes from the service's
  * own config, so the probe and the server cannot disagree on a default.
  */
 const { metricsPort: port } = loadConfigOrExit('marketplace health probe', loadConfig);

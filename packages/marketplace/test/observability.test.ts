@@ -5,7 +5,7 @@ import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createClientMetricsInterceptor } from '../src/observability/grpc-client-metrics';
 import { createMarketplaceMetrics } from '../src/observability/marketplace-metrics';
-import { createRecommendationsClient } from '../src/recommendations-client';
+import { createRecommendationsClient } from '../src/recommendations/client';
 import { startFakeRecommendations } from './support/fake-recommendations';
 import { buildTestApp } from './support/test-app';
 

@@ -1,14 +1,12 @@
-import { BookCategory } from '@bookstore/contracts';
+import { BOOK_CATEGORY_SLUGS, type BookCategory } from '@bookstore/contracts';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CatalogBook } from './domain/books';
 import { type Catalog, createCatalog, createProblemList, type ProblemList } from './domain/catalog';
 
 /** The category names a catalog file uses: the Marketplace's slugs. */
-export const CATEGORY_NAMES: Readonly<Record<string, BookCategory>> = {
-  mystery: BookCategory.BOOK_CATEGORY_MYSTERY,
-  'science-fiction': BookCategory.BOOK_CATEGORY_SCIENCE_FICTION,
-  'self-help': BookCategory.BOOK_CATEGORY_SELF_HELP,
-};
+export const CATEGORY_NAMES: Readonly<Record<string, BookCategory>> = Object.fromEntries(
+  BOOK_CATEGORY_SLUGS.map(({ slug, category }) => [slug, category]),
+);
 
 const FIELDS = ['id', 'title', 'author', 'category'];
 

@@ -17,7 +17,7 @@ const FLOODER = '127.0.0.2';
 const READER = '127.0.0.3';
 const FLOOD_SECONDS = 5;
 const FLOOD_CONNECTIONS = 16;
-/** The shipped budgets per address and window (packages/marketplace/src/rate-limit.ts). */
+/** The shipped budgets per address and window (packages/marketplace/src/http/rate-limit.ts). */
 const PAGES_MAX = 200;
 const BOOK_LISTS_MAX = 30;
 const WINDOW_S = 10;

@@ -34,7 +34,7 @@ describe('outlier detection (issue #24): one of three replicas answers INTERNAL 
     }
     expect(streak).toBe(STREAK);
     // Before the ejection, the failing replica's INTERNAL answers are errors, not outages (the
-    // failure policy in recommendations-client.ts): the generic 500 page, never a partial one.
+    // failure policy in recommendations/client.ts): the generic 500 page, never a partial one.
     expect(failed.length).toBeGreaterThan(0);
     expect(new Set(failed.map((page) => page.status))).toEqual(new Set([500]));
 

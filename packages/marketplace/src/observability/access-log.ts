@@ -49,7 +49,7 @@ export const accessLog = fp<AccessLogOptions>(
       const durationMs = Math.round(serviceTimeMs(request, reply) * 1000) / 1000;
       const { statusCode } = reply;
       // Only the rate limit answers 429, and only to a client past its budget: a flood of them
-      // is counted in marketplace_http_rate_limited_total, never a line each (rate-limit.ts).
+      // is counted in marketplace_http_rate_limited_total, never a line each (http/rate-limit.ts).
       if (statusCode === 429) return done();
       const clientError = statusCode >= 400 && statusCode < 500;
       const suppressedBefore = clientError ? clientErrors.take() : 0;

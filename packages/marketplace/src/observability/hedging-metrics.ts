@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createHedgeBudget } from '../hedge-budget';
-import type { HedgingOptions } from '../recommendations-channels';
+import { createHedgeBudget } from '../recommendations/hedge-budget';
+import type { HedgingOptions } from '../recommendations/channels';
 
 /**
  * Hedging of Recommend and GetBook as `main` wires it, observed in `registry`:

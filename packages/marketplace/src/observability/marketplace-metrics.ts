@@ -12,9 +12,9 @@ export interface MarketplaceMetrics {
   readonly pagesRendered: Counter<'page' | 'outcome'>;
   /** Access-log lines of client errors held back past their budget (observability/access-log.ts). */
   readonly accessLogSuppressed: Counter;
-  /** Requests answered 429 by the per-address rate limit (rate-limit.ts), by budget. */
+  /** Requests answered 429 by the per-address rate limit (http/rate-limit.ts), by budget. */
   readonly rateLimited: Counter<'budget'>;
-  /** Connections the guards closed under a client (connection-guards.ts), by reason. */
+  /** Connections the guards closed under a client (http/connection-guards.ts), by reason. */
   readonly connectionsCut: Counter<'reason'>;
 }
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** How long each request waited behind the requests pipelined before it on its connection (ms). */
 const queued = new WeakMap<FastifyRequest, number>();
 
-/** Records that `request` waited `ms` for its turn on its connection (connection-guards.ts). */
+/** Records that `request` waited `ms` for its turn on its connection (http/connection-guards.ts). */
 export function recordQueueTime(request: FastifyRequest, ms: number): void {
   queued.set(request, ms);
 }

@@ -3,13 +3,6 @@ import type { FastifyReply } from 'fastify';
 /** Seconds a client should wait before retrying when Recommendations is unavailable. */
 export const RETRY_AFTER_S = 5;
 
-/** The JSON body of every 4xx/5xx under `/api/` (error-handling.ts writes it). */
-export const errorBody = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message'],
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 /** 503 with Retry-After: Recommendations is unavailable (the client has logged why). */
 export function unavailable(reply: FastifyReply) {
   return reply

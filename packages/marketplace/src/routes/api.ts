@@ -1,100 +1,13 @@
-import { BOOK_JSON_SCHEMA } from './book-json-schema';
 import type { FastifyPluginAsync } from 'fastify';
-import { firstPageOf, MAX_API_PAGE_SIZE, PAGE_SIZE, pageLinks, pagingQuery, readBookPageFor } from '../book-pages';
-import { CATEGORY_PARAMETER, CATEGORY_SLUGS, categoryBySlug, categorySlugOf } from '../categories';
-import type { RecommendationsClient } from '../recommendations-client';
-import { errorBody, unavailable } from './api-answers';
-import { cookieUserId, USER_PARAMETER } from '../user-identity';
+import { firstPageOf, PAGE_SIZE, pageLinks, readBookPageFor } from '../catalog/book-pages';
+import { categoryBySlug, categorySlugOf } from '../catalog/categories';
+import type { RecommendationsClient } from '../recommendations/client';
+import { unavailable } from './api-answers';
+import { booksSchema, recommendationsSchema } from '../api/schemas';
+import { cookieUserId } from '../http/user-identity';
 
 // Imported from here by older code and tests.
 export { RETRY_AFTER_S } from './api-answers';
-
-const recommendationsSchema = {
-  tags: ['books'],
-  summary: 'Books of one category you may like',
-  description:
-    'Random picks; for the reader of the `uid` cookie (the pages set it), personal picks, each with ' +
-    'the book it is `becauseOf`, once they have viewed books. `user` is accepted for compatibility ' +
-    'but never personalises: anyone can type any id, and personal picks show what a reader viewed.',
-  querystring: {
-    type: 'object',
-    properties: {
-      category: CATEGORY_PARAMETER,
-      max: { type: 'integer', minimum: 1, maximum: 50, default: 3 },
-      // Accepted as before; the call is for a user not seen before whatever it says (see above).
-      user: USER_PARAMETER,
-    },
-    additionalProperties: false,
-  },
-  response: {
-    200: {
-      type: 'object',
-      required: ['recommendations'],
-      properties: {
-        recommendations: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['id', 'title'],
-            properties: {
-              id: { type: 'integer' },
-              title: { type: 'string' },
-              becauseOf: {
-                type: 'object',
-                description: 'Only on a personal pick: the book the reader viewed that it was picked for',
-                required: ['id', 'title'],
-                properties: { id: { type: 'integer' }, title: { type: 'string' } },
-              },
-            },
-          },
-        },
-      },
-    },
-    400: errorBody,
-    503: errorBody,
-  },
-} as const;
-
-const pageLink = {
-  type: ['string', 'null'],
-  description: 'Path and query of the adjacent page; null when there is none',
-} as const;
-
-const booksSchema = {
-  tags: ['books'],
-  summary: 'A page of the catalog, or of one category, in id order',
-  description:
-    `At most \`limit\` books (default ${PAGE_SIZE}). Follow \`next\` and \`previous\` to page; ` +
-    '`after` and `before` cannot be combined. Each answer names its catalog in the `Catalog-Version` ' +
-    'header; send it back as `catalogVersion` with `after` or `before` to be answered 409 when the ' +
-    'catalog changed between pages.',
-  querystring: {
-    type: 'object',
-    properties: {
-      category: { type: 'string', enum: CATEGORY_SLUGS },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_API_PAGE_SIZE, default: PAGE_SIZE },
-      ...pagingQuery,
-    },
-    additionalProperties: false,
-  },
-  response: {
-    200: {
-      type: 'object',
-      required: ['books', 'next', 'previous'],
-      properties: {
-        next: pageLink,
-        previous: pageLink,
-        books: {
-          type: 'array',
-          items: BOOK_JSON_SCHEMA,
-        },
-      },
-    },
-    400: errorBody,
-    409: errorBody,
-    503: errorBody,
-  },
-} as const;
 
 /**
  * The JSON API under `/api/v1`. Unlike the pages it does not degrade: when Recommendations fails

@@ -1,39 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ALSO_VIEWED_MAX, bookIdParams, readBookDetails } from '../book-details';
-import { categorySlugOf } from '../categories';
-import type { RecommendationsClient } from '../recommendations-client';
-import { errorBody, unavailable } from './api-answers';
-import { BOOK_JSON_SCHEMA } from './book-json-schema';
-
-const bookSchema = {
-  tags: ['books'],
-  summary: 'One book, and what the readers who viewed it also viewed',
-  description:
-    `\`alsoViewed\`: up to ${ALSO_VIEWED_MAX} books, most often viewed by the readers of this one first; ` +
-    'empty until readers have viewed it beside others. 404 for an id no book has.',
-  params: bookIdParams,
-  response: {
-    200: {
-      type: 'object',
-      required: ['book', 'alsoViewed'],
-      properties: {
-        book: BOOK_JSON_SCHEMA,
-        alsoViewed: {
-          type: 'array',
-          maxItems: ALSO_VIEWED_MAX,
-          items: {
-            type: 'object',
-            required: ['id', 'title'],
-            properties: { id: { type: 'integer' }, title: { type: 'string' } },
-          },
-        },
-      },
-    },
-    400: errorBody,
-    404: errorBody,
-    503: errorBody,
-  },
-} as const;
+import { readBookDetails } from '../catalog/book-details';
+import { categorySlugOf } from '../catalog/categories';
+import type { RecommendationsClient } from '../recommendations/client';
+import { unavailable } from './api-answers';
+import { bookSchema } from '../api/schemas';
 
 /**
  * `GET /api/v1/books/:id`, the JSON twin of the book page. It records no view: an API client is

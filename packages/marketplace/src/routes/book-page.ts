@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { bookIdParams, readBookDetails } from '../book-details';
-import { categoryByValue } from '../categories';
+import { bookIdParams, readBookDetails } from '../catalog/book-details';
+import { categoryByValue } from '../catalog/categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
-import { pageContext } from '../page-context';
+import { pageContext } from '../pages/page-context';
 import type { ReaderEvents } from '../reader-events/reader-events';
-import type { RecommendationsClient } from '../recommendations-client';
-import { resolveReader } from '../user-identity';
+import type { RecommendationsClient } from '../recommendations/client';
+import { resolveReader } from '../http/user-identity';
 import { RETRY_AFTER_S } from './api-answers';
 
 /**

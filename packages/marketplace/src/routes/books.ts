@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { pageLinks, pagingQuery, readBookPageFor } from '../book-pages';
-import { CATEGORIES, OTHER_CATEGORY } from '../categories';
+import { pageLinks, pagingQuery, readBookPageFor } from '../catalog/book-pages';
+import { CATEGORIES, OTHER_CATEGORY } from '../catalog/categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
-import { pageContext } from '../page-context';
-import type { RecommendationsClient } from '../recommendations-client';
+import { pageContext } from '../pages/page-context';
+import type { RecommendationsClient } from '../recommendations/client';
 
 /**
  * `GET /books`: the catalog a page (50 books) at a time in id order, grouped by category, read

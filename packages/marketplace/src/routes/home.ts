@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { CATEGORY_PARAMETER, categoryBySlug } from '../categories';
+import { CATEGORY_PARAMETER, categoryBySlug } from '../catalog/categories';
 import type { PageRecorder } from '../observability/marketplace-metrics';
-import { pageContext } from '../page-context';
-import type { RecommendationsClient } from '../recommendations-client';
-import { groupRecommendations } from '../recommendation-groups';
-import { cookieUserId, resolveReader, USER_PARAMETER } from '../user-identity';
+import { pageContext } from '../pages/page-context';
+import type { RecommendationsClient } from '../recommendations/client';
+import { groupRecommendations } from '../pages/recommendation-groups';
+import { cookieUserId, resolveReader, USER_PARAMETER } from '../http/user-identity';
 
 const querystring = {
   type: 'object',

@@ -2,7 +2,7 @@ import { sampleValue } from '@bookstore/test-support';
 import { status as Status } from '@grpc/grpc-js';
 import pino from 'pino';
 import { createReaderEvents, DROP_LOG_INTERVAL_MS, type ReaderEvents } from '../../src/reader-events/reader-events';
-import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
+import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations/client';
 import { type FakeRecommendations, startFakeRecommendations } from '../support/fake-recommendations';
 import type { LogLine } from '../support/test-app';
 

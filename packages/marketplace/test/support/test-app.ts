@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { parse, type HTMLElement } from 'node-html-parser';
 import pino from 'pino';
-import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { createMarketplace } from '../../src/marketplace';
 import type { MarketplaceMetrics } from '../../src/observability/marketplace-metrics';
-import { createReaderEvents, type ReaderEvents } from '../../src/reader-events/reader-events';
-import { createRecommendationsClient, type RecommendationsClient } from '../../src/recommendations-client';
-import { createChannelSecurity } from '../../src/recommendations-credentials';
-import { createTlsStatus } from '../../src/tls-status';
+import type { ReaderEvents } from '../../src/reader-events/reader-events';
 import { type FakeRecommendations, startFakeRecommendations } from './fake-recommendations';
 
 export type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -34,37 +31,19 @@ export async function buildTestApp(options: {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
   // Every request logged, as `make run` does, unless `env` says otherwise; no rate limit (every
-  // injected request comes from one address) unless `env` sets one.
-  const config = loadConfig({ ACCESS_LOG_SAMPLE_RATE: '1', RATE_LIMIT_MAX: '0', ...options.env });
-  const recommendations: RecommendationsClient = createRecommendationsClient({
-    address: options.address,
-    timeoutMs: options.timeoutMs ?? 1000,
-    // As main wires it: RECOMMENDATIONS_TLS_* in `env` turn TLS on.
-    security: createChannelSecurity(config.recommendationsTls, createTlsStatus({ logger, target: options.address })),
+  // injected request comes from one address), no hedging and no start-up wait unless `env` sets
+  // them. RECOMMENDATIONS_TLS_* in `env` turn TLS on, as in production.
+  const config = loadConfig({
+    ACCESS_LOG_SAMPLE_RATE: '1',
+    RATE_LIMIT_MAX: '0',
+    RECOMMENDATIONS_HEDGING_DELAY_MS: '0',
+    RECOMMENDATIONS_STARTUP_TIMEOUT_MS: '0',
+    ...options.env,
+    RECOMMENDATIONS_ADDR: options.address,
+    RECOMMENDATIONS_TIMEOUT_MS: String(options.timeoutMs ?? 1000),
   });
-  const readerEvents = createReaderEvents({
-    capacity: config.readerEventsOutboxSize,
-    openStream: () => recommendations.openRecordEvents(),
-    logger,
-  });
-  const app = await buildApp({
-    config,
-    logger,
-    recommendations,
-    readerEvents,
-    random: options.random,
-    metrics: options.metrics,
-  });
-  return {
-    app,
-    logs,
-    readerEvents,
-    close: async () => {
-      await app.close();
-      readerEvents.close();
-      recommendations.close();
-    },
-  };
+  const marketplace = await createMarketplace({ config, logger, metrics: options.metrics, random: options.random });
+  return { app: marketplace.app, logs, readerEvents: marketplace.readerEvents, close: () => marketplace.close() };
 }
 
 /** Parses an HTML page for assertions about what a person sees. */

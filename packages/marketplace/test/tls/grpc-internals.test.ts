@@ -2,10 +2,10 @@ import { BookCategory, RecommendationServiceClient } from '@bookstore/contracts'
 import { createTestPki } from '@bookstore/dev-certificates';
 import { credentials, Metadata, status as Status } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
-import { observeHandshakes } from '../../src/grpc-internals';
+import { observeHandshakes } from '../../src/recommendations/grpc-internals';
 import { type FakeRecommendations, startFakeRecommendations } from '../support/fake-recommendations';
 
-// The grpc-js privates the Marketplace relies on (src/grpc-internals.ts). When a grpc-js upgrade
+// The grpc-js privates the Marketplace relies on (src/recommendations/grpc-internals.ts). When a grpc-js upgrade
 // stops calling ChannelCredentials' `_createSecureConnector`, or asks a subclass for another
 // method, this fails: the TLS failure log would otherwise go quiet, or every call would fail.
 describe('the grpc-js internals the Marketplace reads', () => {

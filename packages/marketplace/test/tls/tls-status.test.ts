@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { createChannelSecurity } from '../../src/recommendations-credentials';
-import { createTlsStatus, tlsCheckFailed } from '../../src/tls-status';
+import { createChannelSecurity } from '../../src/recommendations/credentials';
+import { createTlsStatus, tlsCheckFailed } from '../../src/recommendations/tls-status';
 
 const tlsError = (code: string) => Object.assign(new Error(`${code} happened`), { code });
 
