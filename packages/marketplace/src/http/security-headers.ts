@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 
 /**
  * Helmet's headers with a strict Content-Security-Policy: everything from this origin only, no
@@ -56,11 +57,12 @@ function createSecurityHeaders() {
  * the 400/408/431 Node's parser rejects (clientErrorHandler) and the 400 of a malformed URL.
  */
 export function securityHeaderPairs(): [string, string][] {
-  const pairs: [string, string][] = [];
-  const response = {
-    setHeader: (name: string, value: string) => pairs.push([name.toLowerCase(), String(value)]),
-    removeHeader: () => undefined,
-  };
-  createSecurityHeaders()({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
-  return pairs;
+  // A real (never sent) response for helmet to set its headers on, on an unconnected socket.
+  const request = new IncomingMessage(new Socket());
+  const response = new ServerResponse(request);
+  createSecurityHeaders()(request, response, () => undefined);
+  return Object.entries(response.getHeaders()).map(([name, value]): [string, string] => [
+    name,
+    Array.isArray(value) ? value.join(', ') : String(value),
+  ]);
 }
