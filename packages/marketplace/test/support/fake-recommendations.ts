@@ -28,17 +28,19 @@ const {
  * screenshot`) look like a bookstore. The Marketplace's tests own this list; it is deliberately
  * not Recommendations' catalog, which is that service's business.
  */
-export const FAKE_BOOKS: readonly Book[] = [
-  { id: 101, title: 'The Moonstone', author: 'Wilkie Collins', category: MYSTERY },
-  { id: 102, title: 'The Mysterious Affair at Styles', author: 'Agatha Christie', category: MYSTERY },
-  { id: 103, title: 'The Murders in the Rue Morgue', author: 'Edgar Allan Poe', category: MYSTERY },
-  { id: 104, title: 'The Time Machine', author: 'H. G. Wells', category: SCI_FI },
-  { id: 105, title: 'Frankenstein', author: 'Mary Shelley', category: SCI_FI },
-  { id: 106, title: 'Twenty Thousand Leagues Under the Seas', author: 'Jules Verne', category: SCI_FI },
-  { id: 107, title: 'Meditations', author: 'Marcus Aurelius', category: SELF_HELP },
-  { id: 108, title: 'Self-Help', author: 'Samuel Smiles', category: SELF_HELP },
-  { id: 109, title: 'As a Man Thinketh', author: 'James Allen', category: SELF_HELP },
-];
+export const FAKE_BOOKS: readonly Book[] = (
+  [
+    [101, 'The Moonstone', 'Wilkie Collins', MYSTERY],
+    [102, 'The Mysterious Affair at Styles', 'Agatha Christie', MYSTERY],
+    [103, 'The Murders in the Rue Morgue', 'Edgar Allan Poe', MYSTERY],
+    [104, 'The Time Machine', 'H. G. Wells', SCI_FI],
+    [105, 'Frankenstein', 'Mary Shelley', SCI_FI],
+    [106, 'Twenty Thousand Leagues Under the Seas', 'Jules Verne', SCI_FI],
+    [107, 'Meditations', 'Marcus Aurelius', SELF_HELP],
+    [108, 'Self-Help', 'Samuel Smiles', SELF_HELP],
+    [109, 'As a Man Thinketh', 'James Allen', SELF_HELP],
+  ] as const
+).map(([id, title, author, category]) => ({ id, title, author, category }));
 
 /** What the fake received: the method, its request, and who asked. */
 export interface FakeCall {

@@ -67,37 +67,35 @@ export function createServerMetrics(): ServerMetrics {
     });
 
   perMethodCounter('grpc_server_started_total', 'Total number of RPCs started on the server.', 'started');
-  new Counter({
-    name: 'grpc_server_handled_total',
-    help: 'Total number of RPCs completed on the server, regardless of success or failure.',
-    labelNames: [...labelNames, 'grpc_code'],
-    registers: [registry],
-    collect() {
-      for (const method of pending) {
-        for (const [code, count] of method.handled) {
-          if (count > 0) this.inc({ ...method.labels, grpc_code: goCodeName(code) }, count);
-          method.handled.set(code, 0);
+  /** A counter by method and status code, from each method's `handled` or `rejected` counts. */
+  const perCodeCounter = (name: string, help: string, field: 'handled' | 'rejected') =>
+    new Counter({
+      name,
+      help,
+      labelNames: [...labelNames, 'grpc_code'],
+      registers: [registry],
+      collect() {
+        for (const method of pending) {
+          for (const [code, count] of method[field]) {
+            if (count > 0) this.inc({ ...method.labels, grpc_code: goCodeName(code) }, count);
+            method[field].set(code, 0);
+          }
         }
-      }
-    },
-  });
+      },
+    });
+  perCodeCounter(
+    'grpc_server_handled_total',
+    'Total number of RPCs completed on the server, regardless of success or failure.',
+    'handled',
+  );
   // Not in go-grpc-prometheus: the part of grpc_server_handled_total that grpc-js refused before
   // any handler ran, for what the client sent (call-observer.ts). The availability SLO subtracts
   // it: it counts what the service did for well-formed calls (issue 25).
-  new Counter({
-    name: 'grpc_server_rejected_total',
-    help: 'RPCs refused before a handler ran, for what the client sent (a malformed message, a deadline under 50 ms that passed first); also counted in grpc_server_handled_total.',
-    labelNames: [...labelNames, 'grpc_code'],
-    registers: [registry],
-    collect() {
-      for (const method of pending) {
-        for (const [code, count] of method.rejected) {
-          if (count > 0) this.inc({ ...method.labels, grpc_code: goCodeName(code) }, count);
-          method.rejected.set(code, 0);
-        }
-      }
-    },
-  });
+  perCodeCounter(
+    'grpc_server_rejected_total',
+    'RPCs refused before a handler ran, for what the client sent (a malformed message, a deadline under 50 ms that passed first); also counted in grpc_server_handled_total.',
+    'rejected',
+  );
   const handlingSeconds = new Histogram({
     name: 'grpc_server_handling_seconds',
     help: 'Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.',
