@@ -33,9 +33,10 @@ describe('HealthClient against a grpc-health-check server', () => {
     );
     client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure());
   });
-  afterAll(async () => {
+  afterAll(() => {
     client.close();
-    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    // Not tryShutdown: a watch a failed test left open would hold it for ever.
+    server.forceShutdown();
   });
 
   const check = (service: string) =>
@@ -53,6 +54,8 @@ describe('HealthClient against a grpc-health-check server', () => {
 
   it('watches a name: the status now, then each change, until cancelled', async () => {
     const call = client.watch({ service: 'readiness' });
+    // Listened for at once: an error with no listener would crash the run if the test failed.
+    const ended = new Promise<ServiceError>((resolve) => call.on('error', resolve));
     const statuses: ServingStatus[] = [];
     const seen = (count: number) =>
       new Promise<void>((resolve) => {
@@ -70,7 +73,6 @@ describe('HealthClient against a grpc-health-check server', () => {
     health.setStatus('readiness', 'SERVING');
     await next;
     expect(statuses).toEqual(['NOT_SERVING', 'SERVING']);
-    const ended = new Promise<ServiceError>((resolve) => call.on('error', resolve));
     call.cancel();
     expect((await ended).code).toBe(Status.CANCELLED);
   });
