@@ -32,6 +32,8 @@ export {
 } from './gen/bookstore/recommendations/v1/recommendations';
 export type { RecommendationServiceServer, MessageFns } from './gen/bookstore/recommendations/v1/recommendations';
 export { BOOK_CATEGORY_SLUGS } from './category-slugs';
+export { HEALTH_SERVICE_NAME, HealthCheckRequest, HealthCheckResponse, HealthClient } from './health-client';
+export type { ServingStatus } from './health-client';
 
 /** The fully qualified name of the service, as used by health checks, reflection and metrics. */
 export const RECOMMENDATION_SERVICE_NAME = 'bookstore.recommendations.v1.RecommendationService';

@@ -1,6 +1,6 @@
+import { HealthClient } from '@bookstore/contracts';
 import { loadConfigOrExit } from '@bookstore/service-kit';
-import { Client, credentials } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { credentials } from '@grpc/grpc-js';
 import { loadConfig } from './config';
 
 /**
@@ -11,18 +11,8 @@ import { loadConfig } from './config';
  */
 const config = loadConfigOrExit('recommendations health probe', loadConfig);
 const port = config.tls === undefined ? config.port : config.healthPort;
-const check = healthService.Check;
-if (check === undefined) throw new Error('grpc-health-check has no Check method');
-const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-client.makeUnaryRequest(
-  check.path,
-  check.requestSerialize,
-  check.responseDeserialize,
-  { service: 'readiness' },
-  { deadline: Date.now() + 2000 },
-  (error, response) => {
-    const status = response !== undefined && 'status' in response ? response.status : undefined;
-    process.exitCode = !error && status === 'SERVING' ? 0 : 1;
-    client.close();
-  },
-);
+const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure());
+client.check({ service: 'readiness' }, { deadline: Date.now() + 2000 }, (error, response) => {
+  process.exitCode = !error && response?.status === 'SERVING' ? 0 : 1;
+  client.close();
+});

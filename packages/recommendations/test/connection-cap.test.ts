@@ -1,7 +1,7 @@
 import { BookCategory, RECOMMENDATION_SERVICE_NAME, RecommendationServiceClient } from '@bookstore/contracts';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { startTestServer, type TestServer } from './support/test-server';
+import { withTestServer } from './support/with-test-server';
 
 /**
  * `count` HTTP/2 connections that send nothing after the preface; resolves once the server has
@@ -23,15 +23,11 @@ const isClosed = (s: ClientHttp2Session) => s.closed || s.destroyed;
 const RECOMMEND = `/${RECOMMENDATION_SERVICE_NAME}/Recommend`;
 
 describe('MAX_CONNECTIONS', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { MAX_CONNECTIONS: '20' } });
-  });
-  afterAll(() => server.close());
+  const t = withTestServer({ env: { MAX_CONNECTIONS: '20' } });
 
   it('holds at most the cap; a new client gets in on a retry by closing the oldest idle ones, never one with a call', async () => {
     // The oldest connection has a call in progress: a Watch of a known name stays open.
-    const busy = await idleSessions(server.address, 1);
+    const busy = await idleSessions(t.server.address, 1);
     const watch = busy[0]!.request({
       ':method': 'POST',
       ':path': '/grpc.health.v1.Health/Watch',
@@ -43,13 +39,13 @@ describe('MAX_CONNECTIONS', () => {
     watch.end(Buffer.concat([Buffer.from([0, 0, 0, 0, name.length + 2, 0x0a, name.length]), name]));
     await new Promise((resolve) => watch.once('response', resolve));
 
-    const flood = await idleSessions(server.address, 40);
+    const flood = await idleSessions(t.server.address, 40);
     const held = flood.filter((s) => !isClosed(s)).length;
     expect(held).toBeLessThanOrEqual(19);
 
     // A new client (a marketplace reconnecting): its first connection is dropped, which closes
     // the oldest idle ones; it retries as the marketplace's next page would.
-    const user = new RecommendationServiceClient(server.address, credentials.createInsecure());
+    const user = new RecommendationServiceClient(t.server.address, credentials.createInsecure());
     const call = () =>
       new Promise<string>((resolve) =>
         user.recommend(
@@ -76,15 +72,11 @@ describe('MAX_CONNECTIONS', () => {
 });
 
 describe('MAX_CONNECTIONS, every connection busy', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { MAX_CONNECTIONS: '20' } });
-  });
-  afterAll(() => server.close());
+  const t = withTestServer({ env: { MAX_CONNECTIONS: '20' } });
 
   it('closes the connections holding the most calls open over a second; one with a single long call stays', async () => {
     // One connection with a single long call (a health Watch), opened first: the oldest.
-    const [watcher] = await idleSessions(server.address, 1);
+    const [watcher] = await idleSessions(t.server.address, 1);
     const watch = watcher!.request({
       ':method': 'POST',
       ':path': '/grpc.health.v1.Health/Watch',
@@ -96,7 +88,7 @@ describe('MAX_CONNECTIONS, every connection busy', () => {
     watch.end(Buffer.concat([Buffer.from([0, 0, 0, 0, name.length + 2, 0x0a, name.length]), name]));
     await new Promise((resolve) => watch.once('response', resolve));
     // The rest of the cap: 4 Recommend calls each whose request never ends, without a deadline.
-    const busy = await idleSessions(server.address, 19);
+    const busy = await idleSessions(t.server.address, 19);
     for (const session of busy) {
       for (let i = 0; i < 4; i += 1) {
         const stream = session.request(
@@ -108,7 +100,7 @@ describe('MAX_CONNECTIONS, every connection busy', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the calls now count as stalled
 
-    const user = new RecommendationServiceClient(server.address, credentials.createInsecure());
+    const user = new RecommendationServiceClient(t.server.address, credentials.createInsecure());
     try {
       const ready = await new Promise<Error | undefined>((resolve) => user.waitForReady(Date.now() + 8000, resolve));
       expect(ready).toBeUndefined();

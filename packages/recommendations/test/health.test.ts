@@ -2,11 +2,14 @@ import { RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts';
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import { createHealthClient } from '@bookstore/test-support';
 import { startTestServer } from './support/test-server';
+import { withTestServer } from './support/with-test-server';
 
 describe('grpc.health.v1.Health', () => {
+  // A server per test: one of them shuts its server down.
+  const t = withTestServer({}, { perTest: true });
+
   it('answers SERVING for "", liveness, readiness and the service once started', async () => {
-    const server = await startTestServer();
-    const health = createHealthClient(server.address);
+    const health = createHealthClient(t.server.address);
     try {
       for (const name of ['', 'liveness', 'readiness', RECOMMENDATION_SERVICE_NAME]) {
         expect(await health.check(name)).toBe('SERVING');
@@ -15,13 +18,11 @@ describe('grpc.health.v1.Health', () => {
       expect((unknown as ServiceError).code).toBe(Status.NOT_FOUND);
     } finally {
       health.close();
-      await server.close();
     }
   });
 
   it('turns readiness NOT_SERVING as shutdown begins, while liveness stays SERVING', async () => {
-    const server = await startTestServer();
-    const health = createHealthClient(server.address);
+    const health = createHealthClient(t.server.address);
     const readiness = health.watch('readiness');
     const liveness = health.watch('liveness');
     const seen: Record<string, string[]> = { readiness: [], liveness: [] };
@@ -38,7 +39,7 @@ describe('grpc.health.v1.Health', () => {
     liveness.on('error', () => undefined);
     try {
       await Promise.all([messages(readiness, 'readiness', 1), messages(liveness, 'liveness', 1)]);
-      const stopped = server.stop();
+      const stopped = t.server.stop();
       await messages(readiness, 'readiness', 2);
       expect(seen.readiness).toEqual(['SERVING', 'NOT_SERVING']);
       // Both are set in the same step of the shutdown: a liveness change would have come with it.
@@ -49,13 +50,11 @@ describe('grpc.health.v1.Health', () => {
       await stopped;
     } finally {
       health.close();
-      await server.close();
     }
   });
 
   it('answers a Watch of an unknown name SERVICE_UNKNOWN and a Check NOT_FOUND without echoing the name', async () => {
-    const server = await startTestServer();
-    const health = createHealthClient(server.address);
+    const health = createHealthClient(t.server.address);
     const name = `unknown-${'x'.repeat(1000)}`;
     const watch = health.watch(name);
     watch.on('error', () => undefined);
@@ -68,7 +67,6 @@ describe('grpc.health.v1.Health', () => {
     } finally {
       watch.cancel();
       health.close();
-      await server.close();
     }
   });
 });

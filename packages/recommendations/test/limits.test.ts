@@ -3,14 +3,17 @@ import { status as Status } from '@grpc/grpc-js';
 import { createHealthClient } from '@bookstore/test-support';
 import { createRawClient, paddedRecommendRequest } from './support/raw-client';
 import { startTestServer } from './support/test-server';
+import { withTestServer } from './support/with-test-server';
 
 const RECOMMEND = `/${RECOMMENDATION_SERVICE_NAME}/Recommend`;
 
 describe('message size limits', () => {
+  // One server, as configured by default, for the tests that change nothing.
+  const t = withTestServer();
+
   it('answers RESOURCE_EXHAUSTED to a 1 MiB request and keeps serving', async () => {
-    const server = await startTestServer();
-    const raw = createRawClient(server.address);
-    const health = createHealthClient(server.address);
+    const raw = createRawClient(t.server.address);
+    const health = createHealthClient(t.server.address);
     try {
       const { error } = await raw.unary(RECOMMEND, paddedRecommendRequest(1024 * 1024));
       expect(error?.code).toBe(Status.RESOURCE_EXHAUSTED);
@@ -20,7 +23,6 @@ describe('message size limits', () => {
     } finally {
       raw.close();
       health.close();
-      await server.close();
     }
   });
 
@@ -37,9 +39,8 @@ describe('message size limits', () => {
   });
 
   it('answers RESOURCE_EXHAUSTED to a small gzip request that inflates past the limit', async () => {
-    const server = await startTestServer();
-    const raw = createRawClient(server.address, { 'grpc.default_compression_algorithm': 2 });
-    const health = createHealthClient(server.address);
+    const raw = createRawClient(t.server.address, { 'grpc.default_compression_algorithm': 2 });
+    const health = createHealthClient(t.server.address);
     try {
       const { error } = await raw.unary(RECOMMEND, paddedRecommendRequest(8 * 1024 * 1024));
       expect(error?.code).toBe(Status.RESOURCE_EXHAUSTED);
@@ -48,7 +49,6 @@ describe('message size limits', () => {
     } finally {
       raw.close();
       health.close();
-      await server.close();
     }
   });
 });

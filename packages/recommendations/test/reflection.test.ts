@@ -4,6 +4,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { FileDescriptorProto } from 'ts-proto-descriptors';
 import { join } from 'node:path';
 import { startTestServer } from './support/test-server';
+import { withTestServer } from './support/with-test-server';
 
 const REFLECTION_PROTO = join(
   require.resolve('@grpc/reflection/package.json'),
@@ -62,54 +63,42 @@ async function reflect(address: string, request: Record<string, unknown>): Promi
 }
 
 describe('server reflection', () => {
+  // Reads only: one server, as configured by default, for the tests that need nothing else.
+  const t = withTestServer();
+
   it('lists the bookstore, health and reflection services', async () => {
-    const server = await startTestServer();
-    try {
-      const response = await reflect(server.address, { listServices: '' });
-      const names = response.listServicesResponse?.service.map((s) => s.name) ?? [];
-      expect(names).toEqual(expect.arrayContaining([RECOMMENDATION_SERVICE_NAME, 'grpc.health.v1.Health']));
-    } finally {
-      await server.close();
-    }
+    const response = await reflect(t.server.address, { listServices: '' });
+    const names = response.listServicesResponse?.service.map((s) => s.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining([RECOMMENDATION_SERVICE_NAME, 'grpc.health.v1.Health']));
   });
 
   it('serves the file that defines a symbol, with its methods and comments', async () => {
-    const server = await startTestServer();
-    try {
-      const response = await reflect(server.address, {
-        fileContainingSymbol: RECOMMENDATION_SERVICE_NAME,
-      });
-      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
-        FileDescriptorProto.decode(bytes),
-      );
-      const file = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
-      expect(file?.service[0]?.method.map((m) => m.name)).toEqual([
-        'Recommend',
-        'ListBooks',
-        'GetBook',
-        'RecordEvents',
-        'ImportEvents',
-      ]);
-      expect(file?.messageType.map((m) => m.name)).toContain('RecommendRequest');
-    } finally {
-      await server.close();
-    }
+    const response = await reflect(t.server.address, {
+      fileContainingSymbol: RECOMMENDATION_SERVICE_NAME,
+    });
+    const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
+      FileDescriptorProto.decode(bytes),
+    );
+    const file = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
+    expect(file?.service[0]?.method.map((m) => m.name)).toEqual([
+      'Recommend',
+      'ListBooks',
+      'GetBook',
+      'RecordEvents',
+      'ImportEvents',
+    ]);
+    expect(file?.messageType.map((m) => m.name)).toContain('RecommendRequest');
   });
 
   it('serves each file with its imports, as buf build wrote them (buf curl resolves Timestamp)', async () => {
-    const server = await startTestServer();
-    try {
-      const response = await reflect(server.address, { fileContainingSymbol: RECOMMENDATION_SERVICE_NAME });
-      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
-        FileDescriptorProto.decode(bytes),
-      );
-      const contract = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
-      expect(contract?.dependency).toEqual(['google/protobuf/timestamp.proto']);
-      const timestamp = files.find((f) => f.name === 'google/protobuf/timestamp.proto');
-      expect(timestamp?.messageType.map((m) => m.name)).toEqual(['Timestamp']);
-    } finally {
-      await server.close();
-    }
+    const response = await reflect(t.server.address, { fileContainingSymbol: RECOMMENDATION_SERVICE_NAME });
+    const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
+      FileDescriptorProto.decode(bytes),
+    );
+    const contract = files.find((f) => f.name === 'bookstore/recommendations/v1/recommendations.proto');
+    expect(contract?.dependency).toEqual(['google/protobuf/timestamp.proto']);
+    const timestamp = files.find((f) => f.name === 'google/protobuf/timestamp.proto');
+    expect(timestamp?.messageType.map((m) => m.name)).toEqual(['Timestamp']);
   });
 
   it('is off with ENABLE_REFLECTION=false', async () => {

@@ -1,26 +1,7 @@
-import {
-  type ChannelCredentials,
-  type Client,
-  type ClientReadableStream,
-  credentials,
-  makeClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { HealthClient as ContractHealthClient } from '@bookstore/contracts';
+import { type ChannelCredentials, type ClientReadableStream, credentials } from '@grpc/grpc-js';
 
 type HealthStatus = { status: string };
-
-/** What `makeClientConstructor` builds for grpc.health.v1.Health, typed (it types methods as `Function`). */
-type RawHealthClient = Client & {
-  check(
-    request: { service: string },
-    options: { deadline: number },
-    callback: (error: ServiceError | null, response: HealthStatus) => void,
-  ): void;
-  watch(request: { service: string }): ClientReadableStream<HealthStatus>;
-};
-
-const HealthClientConstructor = makeClientConstructor(healthService, 'grpc.health.v1.Health');
 
 export interface HealthClient {
   /** One Check with a 3 s deadline: the status name (`SERVING`, …), or the call's error. */
@@ -34,12 +15,12 @@ export function createHealthClient(
   address: string,
   channelCredentials: ChannelCredentials = credentials.createInsecure(),
 ): HealthClient {
-  const client = new HealthClientConstructor(address, channelCredentials) as unknown as RawHealthClient;
+  const client = new ContractHealthClient(address, channelCredentials);
   return {
     check: (service) =>
       new Promise<string>((resolve, reject) =>
         client.check({ service }, { deadline: Date.now() + 3000 }, (error, response) =>
-          error ? reject(error) : resolve(response.status),
+          error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response.status),
         ),
       ),
     watch: (service) => client.watch({ service }),

@@ -1,6 +1,7 @@
+import type { HealthCheckResponse } from '@bookstore/contracts';
 import { type Connection, deadlineOf } from '../connection';
 import { EXIT_CODES } from '../exit-codes';
-import { createHealthClient, type ServingStatus } from '../health-client';
+import { createHealthClient } from '../health-client';
 import { formatTable, type Output } from '../output';
 import { DEFAULT_DEADLINE_MS } from './recommend';
 
@@ -13,11 +14,12 @@ export function serviceLabel(service: string): string {
 export async function healthCommand(connection: Connection, output: Output, query: { service: string }) {
   const client = createHealthClient(connection);
   try {
-    const { status } = await new Promise<{ status: ServingStatus }>((resolve, reject) =>
+    const { status } = await new Promise<HealthCheckResponse>((resolve, reject) =>
       client.check(
         { service: query.service },
         { deadline: deadlineOf(connection, DEFAULT_DEADLINE_MS) },
-        (error, response) => (error ? reject(error) : resolve(response)),
+        (error, response) =>
+          error || response === undefined ? reject(error ?? new Error('no response')) : resolve(response),
       ),
     );
     output.out(

@@ -1,7 +1,8 @@
+import type { HealthCheckResponse } from '@bookstore/contracts';
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
 import type { Connection } from '../connection';
 import { EXIT_CODES } from '../exit-codes';
-import { createHealthClient, type ServingStatus } from '../health-client';
+import { createHealthClient } from '../health-client';
 import type { Output } from '../output';
 import { serviceLabel } from './health';
 
@@ -23,7 +24,7 @@ export function watchHealthCommand(connection: Connection, output: Output, query
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  call.on('data', ({ status }: { status: ServingStatus }) => {
+  call.on('data', ({ status }: HealthCheckResponse) => {
     const time = new Date().toISOString();
     output.out(
       output.json

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { recommend } from '../support/calls';
 import { createHealthClient } from '@bookstore/test-support';
 import { createRawClient } from '../support/raw-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const SERVICE = `/${RECOMMENDATION_SERVICE_NAME}`;
 const RUNS = 10_000;
@@ -18,16 +18,12 @@ const KNOWN: number[] = [
 const PER_CATEGORY = 6;
 
 describe('bad input to Recommendations (real server, raw bytes)', () => {
-  let server: TestServer;
+  const t = withTestServer({ env: { LOG_LEVEL: 'silent' } });
   let raw: ReturnType<typeof createRawClient>;
   beforeAll(async () => {
-    server = await startTestServer({ env: { LOG_LEVEL: 'silent' } });
-    raw = createRawClient(server.address);
+    raw = createRawClient(t.server.address);
   });
-  afterAll(async () => {
-    raw.close();
-    await server.close();
-  });
+  afterAll(() => raw.close());
 
   it.each(['Recommend', 'ListBooks'])(
     `ends every one of ${RUNS} random byte strings sent to %s with a status`,
@@ -54,7 +50,7 @@ describe('bad input to Recommendations (real server, raw bytes)', () => {
       expect([...seen.keys()]).toEqual(
         expect.arrayContaining([method === 'Recommend' ? 'INVALID_ARGUMENT' : 'OK', 'INTERNAL']),
       );
-      const health = createHealthClient(server.address);
+      const health = createHealthClient(t.server.address);
       expect(await health.check('readiness')).toBe('SERVING');
       health.close();
     },
@@ -70,7 +66,7 @@ describe('bad input to Recommendations (real server, raw bytes)', () => {
         async (userId, category, maxResults) => {
           const request = { userId, category: category as BookCategory, maxResults };
           try {
-            const response = await recommend(server.client, request);
+            const response = await recommend(t.server.client, request);
             const expected = maxResults === 0 ? 3 : Math.min(maxResults, PER_CATEGORY);
             return (
               userId >= 0 && maxResults >= 0 && KNOWN.includes(category) && response.recommendations.length === expected

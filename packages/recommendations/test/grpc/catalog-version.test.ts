@@ -4,9 +4,11 @@ import { once } from 'node:events';
 import { BOOKS } from '../../src/domain/books';
 import { createCatalog } from '../../src/domain/catalog';
 import { catalogVersion } from '../../src/domain/catalog-version';
-import { startTestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 describe('the catalog version', () => {
+  const t = withTestServer();
+
   it('is a hash of the books in id order: the same books give it whatever their order, any change another', () => {
     const version = catalogVersion(createCatalog(BOOKS));
     expect(version).toMatch(/^[0-9a-f]{16}$/);
@@ -19,23 +21,18 @@ describe('the catalog version', () => {
   });
 
   it('comes with every ListBooks answer, in the headers and the trailers, an empty stream too', async () => {
-    const server = await startTestServer();
     const expected = catalogVersion(createCatalog(BOOKS, { minPerCategory: 6 }));
-    try {
-      for (const request of [{ limit: 2 }, { startAfterId: 2 ** 31 - 1 }]) {
-        const stream = server.client.listBooks(ListBooksRequest.create(request), { deadline: Date.now() + 5000 });
-        const headers: Metadata[] = [];
-        stream.on('metadata', (metadata: Metadata) => headers.push(metadata));
-        const books: unknown[] = [];
-        stream.on('data', (message) => books.push(message));
-        const [status] = (await once(stream, 'status')) as [StatusObject];
-        expect(status.code).toBe(0);
-        expect(status.metadata.get(CATALOG_VERSION_METADATA)).toEqual([expected]);
-        // An empty stream is answered trailers-only: no headers of their own.
-        expect(headers.map((h) => h.get(CATALOG_VERSION_METADATA))).toEqual(books.length > 0 ? [[expected]] : []);
-      }
-    } finally {
-      await server.close();
+    for (const request of [{ limit: 2 }, { startAfterId: 2 ** 31 - 1 }]) {
+      const stream = t.server.client.listBooks(ListBooksRequest.create(request), { deadline: Date.now() + 5000 });
+      const headers: Metadata[] = [];
+      stream.on('metadata', (metadata: Metadata) => headers.push(metadata));
+      const books: unknown[] = [];
+      stream.on('data', (message) => books.push(message));
+      const [status] = (await once(stream, 'status')) as [StatusObject];
+      expect(status.code).toBe(0);
+      expect(status.metadata.get(CATALOG_VERSION_METADATA)).toEqual([expected]);
+      // An empty stream is answered trailers-only: no headers of their own.
+      expect(headers.map((h) => h.get(CATALOG_VERSION_METADATA))).toEqual(books.length > 0 ? [[expected]] : []);
     }
   });
 });

@@ -8,34 +8,28 @@ import { createRecommender, MAX_PAGE_SIZE } from '../../src/domain/recommender';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient } from '../support/raw-client';
 import { startTestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
 
 describe('ListBooks over gRPC', () => {
-  it('streams the whole catalog in id order for UNSPECIFIED, and one category on request', async () => {
-    const server = await startTestServer();
-    try {
-      const all = await listBooks(server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
-      const sorted = [...BOOKS].sort((a, b) => a.id - b.id);
-      expect(all.map((m) => m.book)).toEqual(sorted.map((b) => ({ ...b })));
+  // Queries only: one server, with the default catalog, for the tests that need nothing else.
+  const t = withTestServer();
 
-      const mystery = await listBooks(server.client, { category: BookCategory.BOOK_CATEGORY_MYSTERY });
-      expect(mystery.map((m) => m.book?.id)).toEqual(
-        sorted.filter((b) => b.category === BookCategory.BOOK_CATEGORY_MYSTERY).map((b) => b.id),
-      );
-    } finally {
-      await server.close();
-    }
+  it('streams the whole catalog in id order for UNSPECIFIED, and one category on request', async () => {
+    const all = await listBooks(t.server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+    const sorted = [...BOOKS].sort((a, b) => a.id - b.id);
+    expect(all.map((m) => m.book)).toEqual(sorted.map((b) => ({ ...b })));
+
+    const mystery = await listBooks(t.server.client, { category: BookCategory.BOOK_CATEGORY_MYSTERY });
+    expect(mystery.map((m) => m.book?.id)).toEqual(
+      sorted.filter((b) => b.category === BookCategory.BOOK_CATEGORY_MYSTERY).map((b) => b.id),
+    );
   });
 
   it('ends with NOT_FOUND for a category number with no books', async () => {
-    const server = await startTestServer();
-    try {
-      const error = await rejectionOf(listBooks(server.client, { category: 77 as BookCategory }));
-      expect(error.code).toBe(Status.NOT_FOUND);
-    } finally {
-      await server.close();
-    }
+    const error = await rejectionOf(listBooks(t.server.client, { category: 77 as BookCategory }));
+    expect(error.code).toBe(Status.NOT_FOUND);
   });
 
   it('stops producing promptly when the client cancels mid-stream', async () => {
@@ -92,18 +86,13 @@ describe('ListBooks over gRPC', () => {
   });
 
   it('answers a window: after an id, or the last books before one, at most `limit`', async () => {
-    const server = await startTestServer();
-    try {
-      const ids = async (request: Parameters<typeof listBooks>[1]) =>
-        (await listBooks(server.client, request)).map((m) => m.book?.id);
-      expect(await ids({ limit: 4 })).toEqual([1, 2, 3, 4]);
-      expect(await ids({ startAfterId: 4, limit: 4 })).toEqual([5, 6, 7, 8]);
-      expect(await ids({ endBeforeId: 5, limit: 2 })).toEqual([3, 4]);
-      expect(await ids({ category: BookCategory.BOOK_CATEGORY_MYSTERY, startAfterId: 3, limit: 2 })).toEqual([10, 11]);
-      expect(await ids({ startAfterId: 18 })).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    const ids = async (request: Parameters<typeof listBooks>[1]) =>
+      (await listBooks(t.server.client, request)).map((m) => m.book?.id);
+    expect(await ids({ limit: 4 })).toEqual([1, 2, 3, 4]);
+    expect(await ids({ startAfterId: 4, limit: 4 })).toEqual([5, 6, 7, 8]);
+    expect(await ids({ endBeforeId: 5, limit: 2 })).toEqual([3, 4]);
+    expect(await ids({ category: BookCategory.BOOK_CATEGORY_MYSTERY, startAfterId: 3, limit: 2 })).toEqual([10, 11]);
+    expect(await ids({ startAfterId: 18 })).toEqual([]);
   });
 
   it.each([
@@ -112,18 +101,12 @@ describe('ListBooks over gRPC', () => {
     [{ startAfterId: -1 }, 'start_after_id must be >= 0 (got -1)'],
     [{ startAfterId: 1, endBeforeId: 9 }, 'start_after_id and end_before_id cannot be combined'],
   ])('ends %o with INVALID_ARGUMENT', async (request, details) => {
-    const server = await startTestServer();
-    try {
-      const error = await rejectionOf(listBooks(server.client, request));
-      expect({ code: error.code, details: error.details }).toEqual({ code: Status.INVALID_ARGUMENT, details });
-    } finally {
-      await server.close();
-    }
+    const error = await rejectionOf(listBooks(t.server.client, request));
+    expect({ code: error.code, details: error.details }).toEqual({ code: Status.INVALID_ARGUMENT, details });
   });
 
   it('serves a request encoded before the paging fields existed (an old client) the whole catalog', async () => {
-    const server = await startTestServer();
-    const raw = createRawClient(server.address);
+    const raw = createRawClient(t.server.address);
     try {
       // What a client built from the previous contract sends: field 1 (category) alone, or nothing.
       const path = '/bookstore.recommendations.v1.RecommendationService/ListBooks';
@@ -131,7 +114,6 @@ describe('ListBooks over gRPC', () => {
       expect(await raw.serverStream(path, Buffer.alloc(0))).toEqual({ error: null, messages: BOOKS.length });
     } finally {
       raw.close();
-      await server.close();
     }
   });
 

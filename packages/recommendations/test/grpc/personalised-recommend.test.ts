@@ -2,8 +2,8 @@ import { BookCategory, type BookRecommendation, ReaderEventKind } from '@booksto
 import { status as Status } from '@grpc/grpc-js';
 import { BOOKS } from '../../src/domain/books';
 import { getBook, openRecordEvents, recommend, rejectionOf } from '../support/calls';
-import { createMemoryStore, type MemoryStore } from '../support/memory-store';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { createMemoryStore } from '../support/memory-store';
+import { withTestServer } from '../support/with-test-server';
 
 const { BOOK_CATEGORY_MYSTERY: MYSTERY, BOOK_CATEGORY_SELF_HELP: SELF_HELP } = BookCategory;
 const MYSTERY_IDS = BOOKS.filter((book) => book.category === MYSTERY).map((book) => book.id); // 1 2 3 10 11 12
@@ -24,12 +24,9 @@ const picksOf = (recommendations: BookRecommendation[]) =>
   recommendations.map(({ id, becauseOfBookId }) => ({ id, becauseOfBookId }));
 
 describe('Recommend and GetBook with reader history', () => {
-  let store: MemoryStore;
-  let server: TestServer;
+  const t = withTestServer({ store: createMemoryStore });
   beforeAll(async () => {
-    store = createMemoryStore();
-    server = await startTestServer({ store });
-    const stream = openRecordEvents(server.client);
+    const stream = openRecordEvents(t.server.client);
     let at = Date.now() - 60_000;
     const events = Object.entries(HISTORIES).flatMap(([userId, books]) =>
       books.map((bookId) => ({
@@ -43,10 +40,9 @@ describe('Recommend and GetBook with reader history', () => {
     expect((await stream.send(events)).rejected).toEqual([]);
     await stream.end();
   });
-  afterAll(() => server.close());
 
   it('answers a reader with history the books co-viewed with theirs, most co-viewed first, each with its reason', async () => {
-    const { recommendations } = await recommend(server.client, { userId: 7, category: MYSTERY, maxResults: 3 });
+    const { recommendations } = await recommend(t.server.client, { userId: 7, category: MYSTERY, maxResults: 3 });
     expect(picksOf(recommendations)).toEqual([
       { id: 2, becauseOfBookId: 1 },
       { id: 3, becauseOfBookId: 1 },
@@ -57,7 +53,7 @@ describe('Recommend and GetBook with reader history', () => {
 
   it('tops up with random books of the category, never one the reader viewed', async () => {
     for (let round = 0; round < 20; round += 1) {
-      const { recommendations } = await recommend(server.client, { userId: 8, category: MYSTERY, maxResults: 0 });
+      const { recommendations } = await recommend(t.server.client, { userId: 8, category: MYSTERY, maxResults: 0 });
       expect(recommendations).toHaveLength(3);
       expect(recommendations[0]).toMatchObject({ id: 11, becauseOfBookId: 12, becauseOfTitle: title(12) });
       const rest = recommendations.slice(1);
@@ -68,19 +64,19 @@ describe('Recommend and GetBook with reader history', () => {
   });
 
   it('answers random picks of the category when nothing co-viewed is in it', async () => {
-    const { recommendations } = await recommend(server.client, { userId: 9, category: SELF_HELP, maxResults: 3 });
+    const { recommendations } = await recommend(t.server.client, { userId: 9, category: SELF_HELP, maxResults: 3 });
     expect(recommendations).toHaveLength(3);
     expect(recommendations.every((pick) => pick.becauseOfBookId === 0)).toBe(true);
   });
 
   it('answers an anonymous reader (user 0) random picks, as the first release did', async () => {
-    const { recommendations } = await recommend(server.client, { userId: 0, category: MYSTERY, maxResults: 3 });
+    const { recommendations } = await recommend(t.server.client, { userId: 0, category: MYSTERY, maxResults: 3 });
     expect(recommendations).toHaveLength(3);
     expect(recommendations.every((pick) => pick.becauseOfBookId === 0 && MYSTERY_IDS.includes(pick.id))).toBe(true);
   });
 
   it('keeps the validation of every request (a known reader with a negative max_results)', async () => {
-    const error = await rejectionOf(recommend(server.client, { userId: 7, category: MYSTERY, maxResults: -1 }));
+    const error = await rejectionOf(recommend(t.server.client, { userId: 7, category: MYSTERY, maxResults: -1 }));
     expect({ code: error.code, details: error.details }).toEqual({
       code: Status.INVALID_ARGUMENT,
       details: 'max_results must be >= 0 (got -1)',
@@ -88,14 +84,14 @@ describe('Recommend and GetBook with reader history', () => {
   });
 
   it('GetBook: the book and what its readers also viewed, because of it', async () => {
-    const { book, alsoViewed } = await getBook(server.client, 1);
+    const { book, alsoViewed } = await getBook(t.server.client, 1);
     expect(book).toEqual({ ...BOOKS[0] });
     expect(alsoViewed.map(({ id, becauseOfBookId }) => ({ id, becauseOfBookId }))).toEqual([
       { id: 2, becauseOfBookId: 1 },
       { id: 3, becauseOfBookId: 1 },
       { id: 10, becauseOfBookId: 1 },
     ]);
-    expect((await getBook(server.client, 5)).alsoViewed).toEqual([]);
+    expect((await getBook(t.server.client, 5)).alsoViewed).toEqual([]);
   });
 
   it.each([
@@ -103,28 +99,28 @@ describe('Recommend and GetBook with reader history', () => {
     [-3, Status.INVALID_ARGUMENT, 'book_id must be >= 1 (got -3)'],
     [99, Status.NOT_FOUND, 'unknown book 99'],
   ])('GetBook %d: %s', async (bookId, code, details) => {
-    const error = await rejectionOf(getBook(server.client, bookId));
+    const error = await rejectionOf(getBook(t.server.client, bookId));
     expect({ code: error.code, details: error.details }).toEqual({ code, details });
   });
 
   it.each(['fail', 'hang'] as const)(
     'answers without the store when it is %sing: random picks, a book without "also viewed", counted',
     async (mode) => {
-      store.mode = mode;
+      t.store.mode = mode;
       try {
-        const { recommendations } = await recommend(server.client, { userId: 7, category: MYSTERY, maxResults: 3 });
+        const { recommendations } = await recommend(t.server.client, { userId: 7, category: MYSTERY, maxResults: 3 });
         expect(recommendations).toHaveLength(3);
         expect(recommendations.every((pick) => pick.becauseOfBookId === 0)).toBe(true);
-        expect(await getBook(server.client, 1)).toMatchObject({ book: { id: 1 }, alsoViewed: [] });
+        expect(await getBook(t.server.client, 1)).toMatchObject({ book: { id: 1 }, alsoViewed: [] });
       } finally {
-        store.mode = 'ok';
+        t.store.mode = 'ok';
       }
-      const metrics = await server.metrics();
+      const metrics = await t.server.metrics();
       const count = mode === 'fail' ? 1 : 2;
       expect(metrics).toContain(`recommendations_degraded_total{operation="recommend"} ${count}`);
       expect(metrics).toContain(`recommendations_degraded_total{operation="get_book"} ${count}`);
       // Logged once a minute per operation, not once per call.
-      const lines = server.logs.filter((line) => line.msg === 'event store failed or slow: answering without it');
+      const lines = t.server.logs.filter((line) => line.msg === 'event store failed or slow: answering without it');
       expect(lines.map((line) => line.operation).sort()).toEqual(['get_book', 'recommend']);
     },
   );

@@ -2,19 +2,16 @@ import { BookCategory, RECOMMENDATION_SERVICE_NAME } from '@bookstore/contracts'
 import { status as Status } from '@grpc/grpc-js';
 import { BOOKS } from '../../src/domain/books';
 import { recommend, rejectionOf } from '../support/calls';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startTestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const { BOOK_CATEGORY_MYSTERY: MYSTERY, BOOK_CATEGORY_SELF_HELP: SELF_HELP } = BookCategory;
 
 describe('Recommend over gRPC', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const t = withTestServer();
 
   it('answers distinct books of the requested category', async () => {
-    const response = await recommend(server.client, { userId: 1, category: SELF_HELP, maxResults: 3 });
+    const response = await recommend(t.server.client, { userId: 1, category: SELF_HELP, maxResults: 3 });
     expect(response.recommendations).toHaveLength(3);
     const titles = BOOKS.filter((b) => b.category === SELF_HELP);
     for (const rec of response.recommendations) {
@@ -24,7 +21,7 @@ describe('Recommend over gRPC', () => {
   });
 
   it('defaults max_results 0 to 3', async () => {
-    const response = await recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 0 });
+    const response = await recommend(t.server.client, { userId: 1, category: MYSTERY, maxResults: 0 });
     expect(response.recommendations).toHaveLength(3);
   });
 
@@ -38,16 +35,16 @@ describe('Recommend over gRPC', () => {
     ],
     [{ userId: 1, category: 99 as BookCategory, maxResults: 1 }, Status.NOT_FOUND, 'no books in category 99'],
   ])('answers %o with status %s', async (request, code, details) => {
-    const error = await rejectionOf(recommend(server.client, request));
+    const error = await rejectionOf(recommend(t.server.client, request));
     expect(error.code).toBe(code);
     expect(error.details).toBe(details);
   });
 
   it('logs one line per RPC with method, code and duration', async () => {
-    server.logs.length = 0;
-    await recommend(server.client, { userId: 1, category: MYSTERY, maxResults: 1 });
-    await rejectionOf(recommend(server.client, { userId: 1, category: MYSTERY, maxResults: -1 }));
-    const lines = server.logs.filter((l) => l.msg === 'rpc finished');
+    t.server.logs.length = 0;
+    await recommend(t.server.client, { userId: 1, category: MYSTERY, maxResults: 1 });
+    await rejectionOf(recommend(t.server.client, { userId: 1, category: MYSTERY, maxResults: -1 }));
+    const lines = t.server.logs.filter((l) => l.msg === 'rpc finished');
     expect(lines).toEqual([
       expect.objectContaining({
         method: `/${RECOMMENDATION_SERVICE_NAME}/Recommend`,

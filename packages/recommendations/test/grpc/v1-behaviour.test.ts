@@ -3,7 +3,7 @@ import { status as Status } from '@grpc/grpc-js';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createMemoryStore } from '../support/memory-store';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 /**
  * v1 never rejects, nor answers with another code, a request it once accepted (proto/: rules that
@@ -54,29 +54,25 @@ async function codeOf<T>(call: Promise<T>): Promise<{ code: Status; answer?: T }
 }
 
 describe('v1 answers what the first release answered', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Wired as main.ts wires it: with an event store, so personalisation is on.
-    server = await startTestServer({ store: createMemoryStore(), env: { LOG_LEVEL: 'silent' } });
-  });
-  afterAll(() => server.close());
+  // Wired as main.ts wires it: with an event store, so personalisation is on.
+  const t = withTestServer({ store: createMemoryStore, env: { LOG_LEVEL: 'silent' } });
 
   it.each(rows(RECOMMEND))('Recommend, %s: %o → %s', async (_, request, code, books) => {
     const { code: got, answer } = await codeOf(
-      recommend(server.client, { userId: 0, category: UNSPECIFIED, maxResults: 0, ...request }),
+      recommend(t.server.client, { userId: 0, category: UNSPECIFIED, maxResults: 0, ...request }),
     );
     expect(Status[got]).toBe(code);
     if (books !== undefined) expect(answer?.recommendations).toHaveLength(books);
   });
 
   it.each(rows(LIST_BOOKS))('ListBooks, %s: %o → %s', async (_, request, code, books) => {
-    const { code: got, answer } = await codeOf(listBooks(server.client, request));
+    const { code: got, answer } = await codeOf(listBooks(t.server.client, request));
     expect(Status[got]).toBe(code);
     if (books !== undefined) expect(answer).toHaveLength(books);
   });
 
   it('Recommend with a field it does not know (a newer client): answered, the field ignored', async () => {
-    const raw = createRawClient(server.address);
+    const raw = createRawClient(t.server.address);
     try {
       const { error } = await raw.unary(`/${RECOMMENDATION_SERVICE_NAME}/Recommend`, paddedRecommendRequest(16));
       expect(error).toBeNull();

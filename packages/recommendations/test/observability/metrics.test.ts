@@ -3,29 +3,28 @@ import { sampleValue } from '@bookstore/test-support';
 import { BOOKS } from '../../src/domain/books';
 import { listBooks, recommend, rejectionOf } from '../support/calls';
 import { createRawClient, paddedRecommendRequest } from '../support/raw-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startTestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const SERVICE = RECOMMENDATION_SERVICE_NAME;
 
 describe('Prometheus metrics at /metrics', () => {
-  let server: TestServer;
+  const t = withTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 });
-    await recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 2 });
+    await recommend(t.server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 1 });
+    await recommend(t.server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: 2 });
     await rejectionOf(
-      recommend(server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: -1 }),
+      recommend(t.server.client, { userId: 1, category: BookCategory.BOOK_CATEGORY_MYSTERY, maxResults: -1 }),
     );
-    await rejectionOf(recommend(server.client, { userId: 1, category: 99 as BookCategory, maxResults: 1 }));
-    await listBooks(server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
-    const raw = createRawClient(server.address);
+    await rejectionOf(recommend(t.server.client, { userId: 1, category: 99 as BookCategory, maxResults: 1 }));
+    await listBooks(t.server.client, { category: BookCategory.BOOK_CATEGORY_UNSPECIFIED });
+    const raw = createRawClient(t.server.address);
     await raw.unary(`/${SERVICE}/Recommend`, paddedRecommendRequest(1024 * 1024));
     raw.close();
   });
-  afterAll(() => server.close());
 
   it('counts handled calls by method and code, with go-grpc-prometheus names', async () => {
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     const handled = (grpc_method: string, grpc_code: string, grpc_type = 'unary') =>
       sampleValue(text, 'grpc_server_handled_total', { grpc_type, grpc_service: SERVICE, grpc_method, grpc_code });
     expect(handled('Recommend', 'OK')).toBe(2);
@@ -36,7 +35,7 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('counts started calls, stream messages and handling time', async () => {
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     const labels = { grpc_type: 'unary', grpc_service: SERVICE, grpc_method: 'Recommend' };
     expect(sampleValue(text, 'grpc_server_started_total', labels)).toBe(5);
     expect(sampleValue(text, 'grpc_server_handling_seconds_count', labels)).toBe(5);
@@ -47,12 +46,12 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('counts calls to unknown methods as UNIMPLEMENTED under the label "unknown", whatever the path', async () => {
-    const raw = createRawClient(server.address);
+    const raw = createRawClient(t.server.address);
     for (const path of ['/nope.Service/Method', `/${SERVICE}/NoSuchMethod`, '/x/y']) {
       expect((await raw.unary(path, Buffer.alloc(0))).error?.code).toBe(12);
     }
     raw.close();
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     const labels = { grpc_type: 'unknown', grpc_service: 'unknown', grpc_method: 'unknown' };
     expect(sampleValue(text, 'grpc_server_handled_total', { ...labels, grpc_code: 'Unimplemented' })).toBe(3);
     expect(sampleValue(text, 'grpc_server_started_total', labels)).toBe(3);
@@ -60,7 +59,7 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('counts the calls refused before a handler ran, for what the client sent, in grpc_server_rejected_total', async () => {
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     const labels = { grpc_type: 'unary', grpc_service: SERVICE, grpc_method: 'Recommend' };
     const rejected = (grpc_code: string) => sampleValue(text, 'grpc_server_rejected_total', { ...labels, grpc_code });
     expect(rejected('ResourceExhausted')).toBe(1); // the 1 MiB request of beforeAll
@@ -71,18 +70,18 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('includes the default Node process metrics', async () => {
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
     expect(text).toContain('# TYPE grpc_server_handling_seconds histogram');
   });
 
   it('reports readiness: 1 once started', async () => {
-    expect(sampleValue(await server.metrics(), 'recommendations_ready', {})).toBe(1);
+    expect(sampleValue(await t.server.metrics(), 'recommendations_ready', {})).toBe(1);
   });
 
   it('answers 404 off /metrics', async () => {
-    expect((await fetch(`http://127.0.0.1:${server.ports.metricsPort}/other`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${t.server.ports.metricsPort}/other`)).status).toBe(404);
   });
 });
 

@@ -1,6 +1,7 @@
 import { BookCategory, ListBooksRequest } from '@bookstore/contracts';
 import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
-import { startTestServer, type TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const MYSTERY = BookCategory.BOOK_CATEGORY_MYSTERY;
 
@@ -29,25 +30,21 @@ function listBooksWithMetadata(server: TestServer, request: Partial<ListBooksReq
 }
 
 describe('x-request-id', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const t = withTestServer();
 
   it('echoes the caller id in the response headers and puts it on the log line', async () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'req-42');
-    const { headers, error } = await recommendWithMetadata(server, 1, metadata);
+    const { headers, error } = await recommendWithMetadata(t.server, 1, metadata);
     expect(error).toBeNull();
     expect(headers?.get('x-request-id')).toEqual(['req-42']);
-    expect(server.logs.filter((l) => l.requestId === 'req-42').map((l) => l.msg)).toEqual(['rpc finished']);
+    expect(t.server.logs.filter((l) => l.requestId === 'req-42').map((l) => l.msg)).toEqual(['rpc finished']);
   });
 
   it('sends it in the trailers of an error', async () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'req-bad');
-    const { error, trailers } = await recommendWithMetadata(server, -1, metadata);
+    const { error, trailers } = await recommendWithMetadata(t.server, -1, metadata);
     expect(error?.code).toBe(Status.INVALID_ARGUMENT); // max_results -1
     expect(trailers?.get('x-request-id')).toEqual(['req-bad']);
   });
@@ -56,31 +53,31 @@ describe('x-request-id', () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'has spaces and <tags>');
     for (const sent of [new Metadata(), metadata]) {
-      const { headers } = await recommendWithMetadata(server, 1, sent);
+      const { headers } = await recommendWithMetadata(t.server, 1, sent);
       const id = headers?.get('x-request-id')[0];
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(server.logs.some((l) => l.requestId === id)).toBe(true);
+      expect(t.server.logs.some((l) => l.requestId === id)).toBe(true);
     }
   });
 
   it('is echoed by a stream in the headers of its first message', async () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'req-stream');
-    const answer = await listBooksWithMetadata(server, { limit: 2 }, metadata);
+    const answer = await listBooksWithMetadata(t.server, { limit: 2 }, metadata);
     expect(answer.code).toBe(Status.OK);
     expect(answer.messages).toBe(2);
     expect(answer.headers?.get('x-request-id')).toEqual(['req-stream']);
     expect(answer.trailers.get('x-request-id')).toEqual([]);
-    expect(server.logs.filter((l) => l.requestId === 'req-stream').map((l) => l.code)).toEqual(['OK']);
+    expect(t.server.logs.filter((l) => l.requestId === 'req-stream').map((l) => l.code)).toEqual(['OK']);
   });
 
   it('is in the trailers of a stream refused before its first message', async () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'req-stream-bad');
-    const answer = await listBooksWithMetadata(server, { limit: -1 }, metadata);
+    const answer = await listBooksWithMetadata(t.server, { limit: -1 }, metadata);
     expect(answer.code).toBe(Status.INVALID_ARGUMENT);
     expect(answer.trailers.get('x-request-id')).toEqual(['req-stream-bad']);
-    expect(server.logs.filter((l) => l.requestId === 'req-stream-bad').map((l) => l.code)).toEqual([
+    expect(t.server.logs.filter((l) => l.requestId === 'req-stream-bad').map((l) => l.code)).toEqual([
       'INVALID_ARGUMENT',
     ]);
   });

@@ -1,7 +1,7 @@
 import { sampleValue } from '@bookstore/test-support';
 import { connect } from 'node:http2';
 import { createRawClient } from '../support/raw-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { withTestServer } from '../support/with-test-server';
 
 const UNKNOWN = { grpc_type: 'unknown', grpc_service: 'unknown', grpc_method: 'unknown' };
 
@@ -23,22 +23,18 @@ function plainHttp2(address: string, path: string, headers: Record<string, strin
 }
 
 describe('unknown methods are counted only for gRPC streams', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.close());
+  const t = withTestServer();
 
   it('does not count non-gRPC HTTP/2 requests (answered 415), but still counts gRPC calls to unknown paths', async () => {
-    expect(await plainHttp2(server.address, '/no.Such/Path')).toBe(415);
-    expect(await plainHttp2(server.address, '/', { 'content-type': 'text/html' })).toBe(415);
-    const before = sampleValue(await server.metrics(), 'grpc_server_started_total', UNKNOWN) ?? 0;
+    expect(await plainHttp2(t.server.address, '/no.Such/Path')).toBe(415);
+    expect(await plainHttp2(t.server.address, '/', { 'content-type': 'text/html' })).toBe(415);
+    const before = sampleValue(await t.server.metrics(), 'grpc_server_started_total', UNKNOWN) ?? 0;
     expect(before).toBe(0);
 
-    const raw = createRawClient(server.address);
+    const raw = createRawClient(t.server.address);
     expect((await raw.unary('/no.Such/Path', Buffer.alloc(0))).error?.code).toBe(12);
     raw.close();
-    const text = await server.metrics();
+    const text = await t.server.metrics();
     expect(sampleValue(text, 'grpc_server_started_total', UNKNOWN)).toBe(1);
     expect(sampleValue(text, 'grpc_server_handled_total', { ...UNKNOWN, grpc_code: 'Unimplemented' })).toBe(1);
   });

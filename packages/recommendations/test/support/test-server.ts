@@ -32,23 +32,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  recommender?: Recommender;
+  /** With a store: personalised Recommend, GetBook and RecordEvents (over `catalog`). */
+  store?: EventStore;
+  /** The catalog the store's events are checked against; the embedded 18 books by default. */
+  catalog?: Catalog;
+  /** Environment overrides, read by the real config loader. */
+  env?: Record<string, string>;
+  clientCredentials?: ChannelCredentials;
+  /** The access log's random source (its sample). */
+  random?: () => number;
+}
+
 /**
  * A real server on free loopback ports with the real observability, configured through the
  * real config loader (`env` overrides), and a generated client.
  */
-export async function startTestServer(
-  options: {
-    recommender?: Recommender;
-    /** With a store: personalised Recommend, GetBook and RecordEvents (over `catalog`). */
-    store?: EventStore;
-    /** The catalog the store's events are checked against; the embedded 18 books by default. */
-    catalog?: Catalog;
-    env?: Record<string, string>;
-    clientCredentials?: ChannelCredentials;
-    /** The access log's random source (its sample). */
-    random?: () => number;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
   const config = loadConfig({
