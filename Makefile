@@ -14,7 +14,7 @@ PNPM := $(TOOLS)/node_modules/.bin/pnpm
 BUF := node_modules/.bin/buf
 TAG ?= dev
 
-.PHONY: k8s-checksums certs up-mtls down-mtls bench-mtls tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
+.PHONY: k8s-checksums certs up-mtls down-mtls bench-mtls bench-layers tools test-fresh soak audit bench images up down e2e screenshot help system-deps install generate lint typecheck build test unit check-generated breaking run dev clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -77,6 +77,11 @@ bench: build ## Benchmarks beside bare ceilings (needs h2load, wrk); prints a ta
 bench-mtls: build ## Homepage pages/s with plaintext and with mutual TLS between the services (needs wrk)
 	scripts/install-system-deps.sh wrk
 	node bench/mtls.js
+
+bench-layers: build ## Layer-cost tables: CPU µs per call from the bare server to production, one layer per row (needs h2load, wrk; ~15 min)
+	scripts/install-system-deps.sh nghttp2-client wrk
+	node bench/layers.js recommend
+	node bench/layers.js homepage
 
 images: ## Build bookstore/recommendations:$(TAG) and bookstore/marketplace:$(TAG) (legacy builder)
 	scripts/ensure-docker.sh

@@ -5,12 +5,11 @@
 //   node bench/ab.js recommend|homepage '<A as JSON>' '<B as JSON>'
 // where each variant is { "script": "<path to main.js>", "env": { ... }, "nodeArgs": [...] }
 // (script defaults to the service's dist/main.js). BENCH_RUNS rounds (7) of BENCH_SECONDS (5).
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { loadavg } = require('node:os');
 const { runH2load } = require('./lib/h2load');
 const { runWrk } = require('./lib/http-load');
-const { startPinned, stop } = require('./lib/processes');
+const { cpuMicros, startPinned, stop } = require('./lib/processes');
 const { median, round } = require('./lib/stats');
 
 const ROOT = join(__dirname, '..');
@@ -18,12 +17,6 @@ const [kind, aJson, bJson] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const prod = { HOST: '127.0.0.1', NODE_ENV: 'production' };
-
-/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 async function main() {
   if (kind !== 'recommend' && kind !== 'homepage') throw new Error('first argument: recommend or homepage');

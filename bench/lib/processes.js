@@ -1,7 +1,7 @@
 // Starting the measured processes: pinned to a core, ready when they say "listening".
 const { rssMb: exactRssMb } = require('@bookstore/test-support');
 const { spawn } = require('node:child_process');
-const { openSync } = require('node:fs');
+const { openSync, readFileSync } = require('node:fs');
 const { connect } = require('node:net');
 const { tmpdir } = require('node:os');
 const { basename, join } = require('node:path');
@@ -49,4 +49,10 @@ async function stop(child) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-module.exports = { startPinned, rssMb, stop };
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+module.exports = { startPinned, rssMb, stop, cpuMicros };
