@@ -18,17 +18,17 @@ const { default: Fastify, LogController } = fromMarketplace('fastify');
 const handlebars = fromMarketplace('handlebars');
 const { loadConfig } = dist('config');
 const { createLogger } = dist('logger');
-const { createRecommendationsClient } = dist('recommendations-client');
-const { registerSecurityHeaders } = dist('security');
-const { CATEGORY_PARAMETER, categoryBySlug } = dist('categories');
-const { cookieUserId, resolveReader, USER_PARAMETER } = dist('user-identity');
+const { createRecommendationsClient } = dist('recommendations/client');
+const { registerSecurityHeaders } = dist('http/security-headers');
+const { CATEGORY_PARAMETER, categoryBySlug } = dist('catalog/categories');
+const { cookieUserId, resolveReader, USER_PARAMETER } = dist('http/user-identity');
 const { createMarketplaceMetrics, pageRecorder } = dist('observability/marketplace-metrics');
 const { registerHttpMetrics } = dist('observability/http-metrics');
-const { requestIdFrom, requestIdHeader } = dist('request-id');
+const { requestIdFrom, requestIdHeader } = dist('http/request-id');
 const { accessLog } = dist('observability/access-log');
-const { registerViews } = dist('views');
-const { pageContext } = dist('page-context');
-const { groupRecommendations } = dist('recommendation-groups');
+const { registerViews } = dist('pages/views');
+const { pageContext } = dist('pages/page-context');
+const { groupRecommendations } = dist('pages/recommendation-groups');
 const { HOMEPAGE_BOOKS } = dist('routes/home');
 
 /** The layers, in the order bench/layers.js lists them; each row is named after one. */
