@@ -78,15 +78,9 @@ if (!on('service')) {
         ),
       ]
     : [];
-  // server.ts' serverOptions (not exported), from the same config.
+  // server.ts' own connection settings, from the same config.
   server = new Server({
-    'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
-    'grpc.max_concurrent_streams': config.maxConcurrentStreams,
-    'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
-    'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
-    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
-    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    'grpc.enable_channelz': 0,
+    ...dist('server').serverOptions(config),
     interceptors,
   });
   const store = createEventStore({ url: undefined, limits: DEFAULT_READ_MODEL_LIMITS, logger, claimIdleMs: 30_000 });

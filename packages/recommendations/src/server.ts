@@ -39,8 +39,11 @@ export interface RecommendationServer {
   stop(): Promise<void>;
 }
 
-/** Connection settings; docs/operations.md says why each default is what it is. */
-function serverOptions(config: RecommendationsConfig): ChannelOptions {
+/**
+ * Connection settings; docs/operations.md says why each default is what it is. Exported for
+ * bench/layers, whose rows must run with exactly these.
+ */
+export function serverOptions(config: RecommendationsConfig): ChannelOptions {
   return {
     'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
     'grpc.max_concurrent_streams': config.maxConcurrentStreams,
