@@ -32,39 +32,44 @@ export interface HealthCheckResponse {
   status: ServingStatus;
 }
 
+/** The one field (number 1) of a health message, when it has the wire type `wireType`; others are skipped. */
+function readField1(bytes: Uint8Array, wireType: WireType, read: (reader: BinaryReader) => void): void {
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, type] = reader.tag();
+    if (field === 1 && type === wireType) read(reader);
+    else reader.skip(type);
+  }
+}
+
+/** A health message's bytes: `write` adds its field (or nothing, for the default value). */
+function encoded(write: (writer: BinaryWriter) => void): Buffer {
+  const writer = new BinaryWriter();
+  write(writer);
+  return Buffer.from(writer.finish());
+}
+
 export const HealthCheckRequest = {
-  encode: (message: HealthCheckRequest): Buffer => {
-    const writer = new BinaryWriter();
-    if (message.service !== '') writer.uint32(10).string(message.service);
-    return Buffer.from(writer.finish());
-  },
+  encode: (message: HealthCheckRequest): Buffer =>
+    encoded((writer) => {
+      if (message.service !== '') writer.uint32(10).string(message.service);
+    }),
   decode: (bytes: Uint8Array): HealthCheckRequest => {
-    const reader = new BinaryReader(bytes);
     const message: HealthCheckRequest = { service: '' };
-    while (reader.pos < reader.len) {
-      const [field, wireType] = reader.tag();
-      if (field === 1 && wireType === WireType.LengthDelimited) message.service = reader.string();
-      else reader.skip(wireType);
-    }
+    readField1(bytes, WireType.LengthDelimited, (reader) => (message.service = reader.string()));
     return message;
   },
 };
 
 export const HealthCheckResponse = {
-  encode: (message: HealthCheckResponse): Buffer => {
-    const writer = new BinaryWriter();
-    const status = SERVING_STATUSES.indexOf(message.status);
-    if (status > 0) writer.uint32(8).int32(status);
-    return Buffer.from(writer.finish());
-  },
+  encode: (message: HealthCheckResponse): Buffer =>
+    encoded((writer) => {
+      const status = SERVING_STATUSES.indexOf(message.status);
+      if (status > 0) writer.uint32(8).int32(status);
+    }),
   decode: (bytes: Uint8Array): HealthCheckResponse => {
-    const reader = new BinaryReader(bytes);
     const message: HealthCheckResponse = { status: 'UNKNOWN' };
-    while (reader.pos < reader.len) {
-      const [field, wireType] = reader.tag();
-      if (field === 1 && wireType === WireType.Varint) message.status = SERVING_STATUSES[reader.int32()] ?? 'UNKNOWN';
-      else reader.skip(wireType);
-    }
+    readField1(bytes, WireType.Varint, (reader) => (message.status = SERVING_STATUSES[reader.int32()] ?? 'UNKNOWN'));
     return message;
   },
 };
