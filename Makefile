@@ -97,7 +97,7 @@ down: ## Stop the local stack
 	docker-compose -p bookstore down -v --remove-orphans
 
 up-mtls: images ## The local stack with mutual TLS between the services (compose.mtls.yaml, certificates from make certs)
-	@[ -f certs/ca.crt ] || $(MAKE) certs
+	@node scripts/certs-current.js certs || $(MAKE) certs
 	scripts/ensure-docker.sh --compose
 	TAG=$(TAG) docker-compose -p bookstore -f compose.yaml -f compose.mtls.yaml up -d --no-build --scale recommendations=3
 
@@ -112,7 +112,7 @@ screenshot: system-deps build ## Refresh docs/screenshots/homepage.png from the 
 	cd packages/marketplace && SCREENSHOT=1 $(PNPM) exec jest test/browser -t homepage
 
 run: build ## Install, build and start both services; the homepage is at http://localhost:5000 (TLS=mtls: mutual TLS)
-	@if [ -n "$(TLS)" ] && [ ! -f certs/ca.crt ]; then node scripts/make-certs.js certs; fi
+	@if [ -n "$(TLS)" ] && ! node scripts/certs-current.js certs; then node scripts/make-certs.js certs; fi
 	TLS=$(TLS) node scripts/run-local.js
 
 certs: install ## Development CA, Recommendations server and Marketplace client certificates into certs/ (ignored)

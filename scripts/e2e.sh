@@ -26,7 +26,7 @@ for mode in $MODES; do
   FILES=(-f compose.yaml)
   TESTS=""
   if [ "$mode" = mtls ]; then
-    [ -f certs/ca.crt ] || make certs
+    node scripts/certs-current.js certs || make certs
     FILES+=(-f compose.mtls.yaml)
     # scale-out.test.ts scales with compose.yaml alone, which would add a plaintext replica to
     # the mTLS stack: scaling is proven once, on the plaintext stack.
