@@ -33,9 +33,17 @@ function variants() {
     return [
       { layer: 'bare grpc-js server (bare-grpc-server.js)', ...layered(0) },
       { layer: '+ real service, server options, reader-events store', ...layered(1) },
-      { layer: '+ request id (call interceptor)', ...layered(2) },
-      { layer: '+ catalog-version metadata', ...layered(3) },
-      { layer: '+ call observer (stream watch, unary wrapper)', ...layered(4), note: 'no access line, no counters' },
+      {
+        layer: '+ call interceptor',
+        ...layered(2),
+        note: 'streaming calls only: a unary call passes through, so ~0 on Recommend',
+      },
+      {
+        layer: '+ call observer, request id (stream watch, unary wrapper)',
+        ...layered(3),
+        note: 'no access line, no counters',
+      },
+      { layer: '+ catalog-version metadata', ...layered(4) },
       { layer: '+ access-log decision (1 % sampled lines)', ...layered(5) },
       { layer: '+ metrics (per-call counters)', ...layered(6) },
       {

@@ -35,9 +35,9 @@ const { createServerMetrics } = dist('observability/server-metrics');
 /** The layers, in the order a call meets them; bench/layers.js names each row after one. */
 const LAYERS = [
   'service',
-  'request-id',
-  'catalog-version',
+  'call-interceptor',
   'observer',
+  'catalog-version',
   'access-log',
   'metrics',
   'caller-identity',
@@ -69,15 +69,13 @@ if (!on('service')) {
     identifyCallers: on('caller-identity'),
     shouldLog: accessLogDecision(config.accessLog),
   });
-  const observing = { observer, identifyCallers: on('caller-identity'), logger };
-  const interceptors = on('request-id')
-    ? [
-        createCallInterceptor(
-          observing,
-          on('catalog-version') ? catalogVersionMetadata(catalogVersion(catalog)) : undefined,
-        ),
-      ]
-    : [];
+  const observing = {
+    observer,
+    identifyCallers: on('caller-identity'),
+    logger,
+    answer: on('catalog-version') ? catalogVersionMetadata(catalogVersion(catalog)) : undefined,
+  };
+  const interceptors = on('call-interceptor') ? [createCallInterceptor(observing)] : [];
   // server.ts' own connection settings, from the same config.
   server = new Server({
     ...dist('server').serverOptions(config),

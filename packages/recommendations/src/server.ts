@@ -107,12 +107,14 @@ export function createRecommendationServer(options: {
     identifyCallers,
     shouldLog: accessLogDecision(config.accessLog, options.random),
   });
-  const observing = { observer, identifyCallers, logger };
+  const observing = {
+    observer,
+    identifyCallers,
+    logger,
+    answer: options.catalogVersion === undefined ? undefined : catalogVersionMetadata(options.catalogVersion),
+  };
   // The call interceptor last, nearest the handlers (call-interceptor.ts says why).
-  const callInterceptor = createCallInterceptor(
-    observing,
-    options.catalogVersion === undefined ? undefined : catalogVersionMetadata(options.catalogVersion),
-  );
+  const callInterceptor = createCallInterceptor(observing);
   const server = new Server({
     ...serverOptions(config),
     // Access control, then the call interceptor nearest the handlers.

@@ -14,18 +14,17 @@ import type { MethodMetrics } from './server-metrics';
 type Method = Pick<ServerMethodDefinition<unknown, unknown>, 'path' | 'requestStream' | 'responseStream'>;
 
 /**
- * One call through grpc-js' public interceptor API. For every call: the request id, the one
- * place it is decided (the caller's `x-request-id` when acceptable, else a UUID), written into the
- * metadata handlers read and sent back lazily, in the response headers or, for a call that ends
- * or fails before any, in the trailers. Headers sent before the handler decides would turn a
+ * One streaming call through grpc-js' public interceptor API: the request id (the caller's
+ * `x-request-id` when acceptable, else a UUID, takeRequestId), written into the metadata
+ * handlers read and sent back lazily, in the response headers or, for a call that ends or fails
+ * before any, in the trailers. Headers sent before the handler decides would turn a
  * refusal (RESOURCE_EXHAUSTED from the ListBooks cap) into headers then trailers, and to a client
  * granting no flow-control window Node never sends those trailers: the refused call would stay
- * open (system-tests/test/hostile-streams.test.ts). For streaming calls also the messages each
- * way, the handler's start and the status it answered; unary calls have those from the handler
- * wrapper (observed-handlers.ts), at less cost. And `answer`'s metadata, in the headers and the
- * trailers, for the methods it applies to.
+ * open (system-tests/test/hostile-streams.test.ts). Also the messages each way, the handler's
+ * start and the status it answered, and `answer`'s metadata, in the headers and the trailers,
+ * for the methods it applies to.
  */
-function observeCall(
+function observeStream(
   call: ServerInterceptingCallInterface,
   method: Method,
   counters: MethodMetrics | undefined,
@@ -89,15 +88,30 @@ function observeCall(
 }
 
 /**
- * Observes every call of the methods the server serves through `observedServer`
- * (observed-handlers.ts), and adds `answer`'s metadata (the catalog version) where it applies.
- * Pass it last in the server's `interceptors`: the nearest the handlers, it sees only what they
- * answer, and calls an inner interceptor refused (TLS_ALLOWED_CLIENTS) stay calls no handler saw.
+ * Observes every streaming call of the methods the server serves through `observedServer`
+ * (observed-handlers.ts), and adds `options.answer`'s metadata (the catalog version) where it
+ * applies. Pass it last in the server's `interceptors`: the nearest the handlers, it sees only
+ * what they answer, and calls an inner interceptor refused (TLS_ALLOWED_CLIENTS) stay calls no
+ * handler saw.
+ *
+ * A unary call passes through as grpc-js gave it (an interceptor may return the call it was
+ * handed: grpc-js chains whatever each one returns): its handler wrapper (observed-handlers.ts)
+ * does the same work with the unary call's own public API (`metadata`, `sendMetadata`, the
+ * callback's trailers). An intercepting layer on every Recommend was ~20 % of its CPU
+ * (docs/benchmarks.md, "Layer costs"). Statuses grpc-js writes itself (a passed deadline, a
+ * malformed message, an inner interceptor's refusal) never went through this layer's
+ * `sendStatus`, so no answer changes.
  */
-export function createCallInterceptor(options: ObserveOptions, answer?: AnswerMetadata): ServerInterceptor {
+export function createCallInterceptor(options: ObserveOptions): ServerInterceptor {
   return (method, call) => {
-    const streaming = method.requestStream || method.responseStream;
-    const counters = streaming ? options.observer.countersOf(method.path) : undefined;
-    return observeCall(call, method, counters, answer?.appliesTo(method.path) ? answer : undefined, options);
+    if (!method.requestStream && !method.responseStream) return call as ServerInterceptingCall;
+    const { answer } = options;
+    return observeStream(
+      call,
+      method,
+      options.observer.countersOf(method.path),
+      answer?.appliesTo(method.path) ? answer : undefined,
+      options,
+    );
   };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { callerOf } from '../grpc/caller-identity';
+import type { AnswerMetadata } from '../interceptors/catalog-version';
 import { streamOf } from '../grpc/grpc-internals';
 import { type CallObserver, type CallRecord, recordOf } from './call-observer';
 
@@ -8,6 +9,8 @@ export interface ObserveOptions {
   readonly observer: CallObserver;
   readonly identifyCallers: boolean;
   readonly logger: Logger;
+  /** Metadata some methods' answers carry (the catalog version), in their headers and trailers. */
+  readonly answer?: AnswerMetadata;
 }
 
 /** A grpc-js call, as a handler or an interceptor has it. */

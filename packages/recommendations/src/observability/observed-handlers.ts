@@ -1,5 +1,6 @@
 import {
   type handleUnaryCall,
+  Metadata,
   type Server,
   type ServiceDefinition,
   status as Status,
@@ -8,13 +9,16 @@ import {
 import { recordOf } from './call-observer';
 import { type ObserveOptions, noteHandlerStarted } from './call-start';
 import { streamOf } from '../grpc/grpc-internals';
-import { REQUEST_ID_HEADER } from '@bookstore/service-kit';
+import { requestIdMetadata, takeRequestId } from './request-id';
 
 /**
- * Registers each method of a service with the observer, and wraps each unary handler with the
- * message counters and the status it answered, ending the call's record at once. The call
- * interceptor (call-interceptor.ts) handles the request id of every call and observes streaming
- * calls; the observer (call-observer.ts) does the rest.
+ * Registers each method of a service with the observer, and wraps each unary handler: the
+ * request id (the caller's `x-request-id` when acceptable, else a UUID), written into the
+ * metadata the handler reads and sent back in the response headers, or in the trailers of a
+ * call that fails; `options.answer`'s metadata (the catalog version) in the headers and the
+ * trailers where it applies; the message counters and the status it answered, ending the call's
+ * record at once. Streaming calls get the same from the call interceptor (call-interceptor.ts),
+ * the observer (call-observer.ts) does the rest.
  */
 function observeService(
   server: Server,
@@ -33,22 +37,34 @@ function observeService(
       continue;
     }
     const unary = handler as handleUnaryCall<unknown, unknown>;
+    const answer = options.answer?.appliesTo(method.path) ? options.answer : undefined;
     observed[name] = ((call, callback) => {
-      // Taken from the caller's metadata and sent back by the call interceptor (call-interceptor.ts).
-      const requestId = call.metadata.get(REQUEST_ID_HEADER)[0];
-      noteHandlerStarted(call, call.metadata, typeof requestId === 'string' ? requestId : '', options);
+      const requestId = takeRequestId(call.metadata);
+      noteHandlerStarted(call, call.metadata, requestId, options);
       counters.received();
       unary(call, (error, value, trailer, flags) => {
         const record = recordOf(streamOf(call));
         if (error) {
           const code = error.code ?? Status.UNKNOWN;
           if (record !== undefined) observer.end(record, code);
-          callback(error, value, trailer, flags);
+          // No headers were sent: the id goes in the trailers, which grpc-js takes from `trailer`
+          // when given, else from the error (added to a copy: an error object may be shared).
+          const trailers = trailer ?? error.metadata?.clone() ?? new Metadata();
+          answer?.addTo(trailers);
+          callback(error, value, requestIdMetadata(requestId, trailers), flags);
           return;
         }
         counters.sent();
         if (record !== undefined) observer.end(record, Status.OK);
-        callback(null, value, trailer, flags);
+        const headers = requestIdMetadata(requestId);
+        answer?.addTo(headers);
+        call.sendMetadata(headers);
+        if (answer === undefined) callback(null, value, trailer, flags);
+        else {
+          const trailers = trailer ?? new Metadata();
+          answer.addTo(trailers);
+          callback(null, value, trailers, flags);
+        }
       });
     }) as handleUnaryCall<unknown, unknown>;
   }

@@ -35,4 +35,20 @@ describe('the catalog version', () => {
       expect(headers.map((h) => h.get(CATALOG_VERSION_METADATA))).toEqual(books.length > 0 ? [[expected]] : []);
     }
   });
+
+  it('comes with every Recommend answer, in the headers and the trailers; with an error, in its trailers', async () => {
+    const expected = catalogVersion(createCatalog(BOOKS, { minPerCategory: 6 }));
+    const category = BookCategory.BOOK_CATEGORY_MYSTERY;
+    // maxResults -1 is refused INVALID_ARGUMENT by the handler.
+    for (const maxResults of [2, -1]) {
+      const headers: Metadata[] = [];
+      const call = t.server.client.recommend({ userId: 1, category, maxResults }, () => undefined);
+      call.on('metadata', (metadata: Metadata) => headers.push(metadata));
+      const [status] = (await once(call, 'status')) as [StatusObject];
+      expect(status.code).toBe(maxResults > 0 ? 0 : 3);
+      expect(status.metadata.get(CATALOG_VERSION_METADATA)).toEqual([expected]);
+      // An error is answered trailers-only: no headers of its own.
+      expect(headers.map((h) => h.get(CATALOG_VERSION_METADATA))).toEqual(maxResults > 0 ? [[expected]] : []);
+    }
+  });
 });
