@@ -86,8 +86,8 @@ function randomOutside(
  * exactly as before, synchronously. A known reader gets books co-viewed with their recent views
  * (each naming the viewed book it is "because of"), topped up with random picks of the category
  * they have not viewed. Validation is `recommender`'s, first, with its messages. When the store
- * fails or does not answer within `readTimeoutMs`, the reader gets `recommender`'s random picks:
- * degraded, told to `onDegraded`, never an error.
+ * fails or (unless it reads in process) does not answer within `readTimeoutMs`, the reader gets
+ * `recommender`'s random picks: degraded, told to `onDegraded`, never an error.
  */
 export function createPersonalisedRecommender(options: {
   recommender: Recommender;
@@ -113,7 +113,10 @@ export function createPersonalisedRecommender(options: {
     const fallback = await randomPicks;
     let history: History;
     try {
-      history = await withinBudget(() => readHistory(query.userId), readTimeoutMs);
+      // A timer per read is a measured cost on every call; memory needs no budget.
+      history = await (store.readsInProcess
+        ? readHistory(query.userId)
+        : withinBudget(() => readHistory(query.userId), readTimeoutMs));
     } catch (error) {
       options.onDegraded?.(error);
       return fallback;

@@ -166,6 +166,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store.E
   };
 
   return {
+    readsInProcess: true,
     async append(events) {
       if (closed) throw closedError();
       if (backlog.length - backlogHead + events.length > maxBacklog) {

@@ -65,6 +65,11 @@ export interface ReaderHistory {
 
 export interface EventStore {
   /**
+   * Reads are answered from this process' memory (the embedded store): they cannot be slow, so
+   * a Recommend reads them without the store-read budget's timer (personalised-recommender.ts).
+   */
+  readonly readsInProcess?: boolean;
+  /**
    * Appends a batch to the log; resolves once every event is durable (Valkey: written by the
    * server; embedded: in memory). An id the log already holds is a duplicate, not appended again.
    * Rejects when the store is unreachable: nothing may then be acknowledged.
