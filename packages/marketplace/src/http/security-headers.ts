@@ -8,15 +8,17 @@ import { Socket } from 'node:net';
  * inline script or style (the pages use none), no framing, no plugins. Requests are not upgraded
  * to HTTPS by the policy, because a LoadBalancer Service may serve plain HTTP.
  *
- * helmet's middleware is built once, here, and run on every request. `@fastify/helmet` (used
- * before) calls `helmet(options)` on every request, re-parsing the policy each time: ~3 % of the
- * marketplace's CPU profile under load (docs/benchmarks.md).
+ * The headers are the same on every answer, so helmet runs once, at start (securityHeaderPairs),
+ * and each request gets the pairs as reply headers: running helmet's chain of 12 middleware per
+ * request, each setting a header on the raw response, was a measured cost (docs/benchmarks.md,
+ * "Layer costs"); `@fastify/helmet` (used before that) even re-parsed the policy per request.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  const setHeaders = createSecurityHeaders();
-  app.addHook('onRequest', (request, reply, done) =>
-    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
-  );
+  const pairs = securityHeaderPairs();
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of pairs) reply.header(name, value);
+    done();
+  });
 }
 
 /** The Content-Security-Policy of every answer, in helmet's form; `contentSecurityPolicy` writes it out. */
@@ -53,8 +55,9 @@ function createSecurityHeaders() {
 }
 
 /**
- * The same headers as name/value pairs, for the answers written before fastify has a request:
- * the 400/408/431 Node's parser rejects (clientErrorHandler) and the 400 of a malformed URL.
+ * Helmet's headers as name/value pairs, as helmet sets them on a response: for every answer, and
+ * for those written before fastify has a request (the 400/408/431 Node's parser rejects,
+ * clientErrorHandler, and the 400 of a malformed URL).
  */
 export function securityHeaderPairs(): [string, string][] {
   // A real (never sent) response for helmet to set its headers on, on an unconnected socket.
