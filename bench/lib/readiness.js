@@ -64,4 +64,4 @@ async function coldStart({ script, env, kind, port, stopSignal = 'SIGKILL' }) {
   }
 }
 
-module.exports = { coldStart, coldStartMs };
+module.exports = { coldStart, coldStartMs, grpcReady };

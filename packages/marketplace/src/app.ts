@@ -1,5 +1,10 @@
 import staticFiles from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { registerApiDocs } from './api/docs';
@@ -7,6 +12,7 @@ import { createMalformedRequestAnswers } from './http/malformed-requests';
 import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './http/connection-guards';
 import { draining } from './http/draining';
+import { lazyCompilers } from './http/lazy-compilers';
 import { registerErrorHandling } from './http/error-handling';
 import { accessLog } from './observability/access-log';
 import { registerHttpMetrics } from './observability/http-metrics';
@@ -24,6 +30,8 @@ import { registerRateLimit } from './http/rate-limit';
 import { registerSecurityHeaders } from './http/security-headers';
 import { urlLengthGuard } from './http/url-length-guard';
 import { registerViews } from './pages/views';
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** The stylesheet and other assets, beside src/ and dist/. */
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -50,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const malformedRequests = createMalformedRequestAnswers();
   // pino's Logger is a FastifyBaseLogger; typed so, the instance keeps its default logger type.
   const loggerInstance: FastifyBaseLogger = options.logger;
+  const compilers = lazyCompilers();
   const app = Fastify({
     ...serverOptions(config.http),
     clientErrorHandler: malformedRequests.clientErrorHandler,
@@ -60,10 +69,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy as boolean | string[],
     // Unknown query keys are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
+    // Ajv and fast-json-stringify load and compile the route schemas after start-up (issue 27).
+    schemaController: {
+      compilersFactory: {
+        buildValidator: compilers.buildValidator as CompilersFactory['buildValidator'],
+        buildSerializer: compilers.buildSerializer as CompilersFactory['buildSerializer'],
+      },
+    },
     // At most one access-log line per request (observability/access-log.ts) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
   const isReady = options.isReady ?? (() => true);
+  // Once listening, the schemas still uncompiled are compiled a second later, off the start's path.
+  app.addHook('onListen', (done) => {
+    setTimeout(compilers.compileAll, 1000).unref();
+    done();
+  });
   // Security headers first, so every answer carries them (the guards' 413 and the 414 below too).
   registerSecurityHeaders(app);
   registerConnectionGuards(app, config.http, { cut: options.metrics?.connectionsCut, log: options.logger });
