@@ -10,14 +10,17 @@ type CompilerFactory = (externalSchemas: unknown, options: unknown) => Compiler;
  * fastify's own validator and serializer compilers (@fastify/ajv-compiler and
  * @fastify/fast-json-stringify-compiler, the copies fastify itself would load), with their
  * loading (Ajv, fast-json-stringify) and the compiling of each route's schemas put off until a
- * request first needs them, or until `compileAll` (main calls it once the server listens).
+ * request first needs them, or until `compileAll` (app.ts calls it 1 s after the server listens).
  *
  * Loading them and compiling the route schemas took ~25 % of the Marketplace's start-up CPU
  * (issue 27). The functions fastify gets forward their arguments to the compiled ones and, for
  * validators, copy `errors` back and carry `schemaEnv`, so that fastify calls them with the
  * root's parent as it calls Ajv's (defaults and coercion act the same): every answer is the one
- * the compiled function gives. The routes carry no `headers` schemas, the one part fastify
- * treats differently under a custom compiler (it would not lower-case their names).
+ * the compiled function gives. `schemaEnv` is the property fastify's validation.js tests to pass
+ * the parent, not a documented API: test/http/lazy-compilers.test.ts compares every kind of
+ * answer with fastify's default compilers, and fails when an upgrade changes one. The routes
+ * carry no `headers` schemas, the one part fastify treats differently under a custom compiler
+ * (it would not lower-case their names).
  */
 export function lazyCompilers(): {
   buildValidator: CompilerFactory;
