@@ -142,14 +142,31 @@ return deleted
 
 /**
  * A reader's recent views and, for each, its most co-viewed books, in one round trip.
- * KEYS[1]: views:<user>. ARGV: how many views, how many co-views each, the co-views key prefix.
- * Returns { views flat (book, ms, …), then one flat (book, count, …) list per view }.
+ * KEYS[1]: views:<user>. ARGV: how many views, how many co-views each (0: none read), the
+ * co-views key prefix.
+ * Returns ONE string: every list as its pair count then its pairs, all joined by ',' —
+ * `V,book,ms,…(V pairs),C1,book,count,…(C1 pairs),C2,…` — the views first, then one list per
+ * view. One bulk string instead of 1 + V lists of bulk strings: the client's parsing of ~860
+ * strings a call was a known reader's Recommend's largest cost (issue #27). Members are book ids
+ * (digits) and scores numbers as Redis formats them, so ',' never occurs inside one.
  */
 export const READER_HISTORY = `
 local views = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
-local out = { views }
-for i = 1, #views, 2 do
-  out[#out + 1] = redis.call('ZREVRANGE', ARGV[3] .. views[i], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+local perBook = tonumber(ARGV[2])
+local out = { tostring(#views / 2) }
+for i = 1, #views do
+  out[#out + 1] = views[i]
 end
-return out
+for i = 1, #views, 2 do
+  if perBook > 0 then
+    local coViews = redis.call('ZREVRANGE', ARGV[3] .. views[i], 0, perBook - 1, 'WITHSCORES')
+    out[#out + 1] = tostring(#coViews / 2)
+    for j = 1, #coViews do
+      out[#out + 1] = coViews[j]
+    end
+  else
+    out[#out + 1] = '0'
+  end
+end
+return table.concat(out, ',')
 `;

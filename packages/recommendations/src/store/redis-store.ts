@@ -10,6 +10,7 @@ import {
   type RecentView,
   type StoredEvent,
 } from './event-store';
+import { parseReaderHistory } from './reader-history-reply';
 import { APPEND_EVENTS, APPLY_ENTRY, DELETE_IDLE_CONSUMERS, READER_HISTORY, TRIM_ACKNOWLEDGED } from './redis-scripts';
 import { checkLimits, clampLimit, DEFAULT_DEDUPE_TTL_MS } from './store-bounds';
 import { EventStoreError } from './store-errors';
@@ -502,21 +503,13 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       const coViewCount = clampLimit(coViewsPerBook, limits.maxCoViews);
       await usable();
       if (viewCount === 0) return { views: [], coViews: [] };
-      let reply: string[][];
+      let reply: unknown;
       try {
-        reply = (await client.bookstoreReaderHistory(
-          viewsKey(userId),
-          viewCount,
-          Math.max(coViewCount, 1),
-          coViewsPrefix,
-        )) as string[][];
+        reply = await client.bookstoreReaderHistory(viewsKey(userId), viewCount, coViewCount, coViewsPrefix);
       } catch (error) {
         throw asStoreError(error);
       }
-      const [flatViews = [], ...flatCoViews] = reply;
-      // The script answers at least one co-view a book (a count of 0 means "to the end" there).
-      const coViews = flatCoViews.map((flat) => (coViewCount > 0 ? coViewsOf(flat) : []));
-      return { views: viewsOf(flatViews), coViews };
+      return parseReaderHistory(String(reply));
     },
 
     async coViewed(bookId, limit) {
