@@ -71,6 +71,8 @@ const APPEND_CHUNK = 500;
 const CLAIM_ROUNDS = 10;
 /** The consumer's retry pause grows from 100 ms and stays at 2 s: a restarted Valkey is used within ~2 s. */
 const RETRY_MAX_MS = 2000;
+/** How long READER_HISTORY's text copy of a co-views set lives unread (it bounds their memory). */
+const CO_VIEWS_TEXT_TTL_MS = 60 * 60 * 1000;
 
 type Arg = string | number;
 /**
@@ -88,6 +90,8 @@ declare module 'ioredis' {
       maxViews: number,
       coViewsPerBook: number,
       prefix: string,
+      textPrefix: string,
+      textTtlMs: number,
     ): Result<unknown, Context>;
   }
 }
@@ -245,6 +249,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   const dedupeKey = (eventId: string) => `${ns}:event-id:${eventId}`;
   const viewsKey = (userId: number) => `${ns}:views:${userId}`;
   const coViewsPrefix = `${ns}:coviews:`;
+  const coViewsTextPrefix = `${ns}:coviews-text:`;
 
   const connection: RedisOptions = {
     // A call while disconnected fails at once instead of waiting in a queue for a reconnect.
@@ -361,6 +366,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         limits.recentViewsTtlMs,
         limits.maxCoViews,
         coViewsPrefix,
+        coViewsTextPrefix,
       );
       return event;
     });
@@ -505,7 +511,14 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       if (viewCount === 0) return { views: [], coViews: [] };
       let reply: unknown;
       try {
-        reply = await client.bookstoreReaderHistory(viewsKey(userId), viewCount, coViewCount, coViewsPrefix);
+        reply = await client.bookstoreReaderHistory(
+          viewsKey(userId),
+          viewCount,
+          coViewCount,
+          coViewsPrefix,
+          coViewsTextPrefix,
+          CO_VIEWS_TEXT_TTL_MS,
+        );
       } catch (error) {
         throw asStoreError(error);
       }

@@ -247,6 +247,25 @@ describe.each(implementations)('the $name event store', (implementation) => {
     expect(await test.store.readerHistory(5, 0, 10)).toEqual({ views: [], coViews: [] });
   });
 
+  it("answers a reader's history as it is now after more views change its books' co-views", async () => {
+    const test = makeStore();
+    const [A, B, C, D] = [21, 22, 23, 24];
+    const separately = async (userId: number, perBook: number) => {
+      const views = await test.store.recentViews(userId, 10);
+      return { views, coViews: await Promise.all(views.map((v) => test.store.coViewed(v.bookId, perBook))) };
+    };
+    await appendAndApply(test, [view(1, A), view(1, B)], [view(2, A), view(2, C)]);
+    const before = await test.store.readerHistory(1, 10, 2);
+    expect(before).toEqual(await separately(1, 2));
+    // A reader views B, C and D: A's list is unchanged, B's gains C and D, C's and D's change.
+    await appendAndApply(test, [view(3, B), view(3, C), view(3, D)]);
+    const after = await test.store.readerHistory(1, 10, 2);
+    expect(after).toEqual(await separately(1, 2));
+    expect(after).not.toEqual(before);
+    expect(await test.store.readerHistory(2, 10, 2)).toEqual(await separately(2, 2));
+    expect(await test.store.readerHistory(2, 10, 1)).toEqual(await separately(2, 1));
+  });
+
   it('pairs a view only with the books still in the capped history', async () => {
     const test = makeStore({ limits: { ...DEFAULT_READ_MODEL_LIMITS, maxRecentViews: 2 } });
     await appendAndApply(test, [view(1, 1, 1000), view(1, 2, 2000), view(1, 3, 3000), view(1, 4, 4000)]);
