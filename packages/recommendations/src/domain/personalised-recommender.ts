@@ -1,6 +1,7 @@
 import type { CoView, EventStore, RecentView } from '../store/event-store';
 import type { BookList } from './book-columns';
 import { type Catalog, findBook } from './catalog';
+import { firstInOrder } from './first-in-order';
 import {
   DEFAULT_MAX_RESULTS,
   MAX_PAGE_SIZE,
@@ -45,12 +46,15 @@ function distinctViews(views: readonly RecentView[]): RecentView[] {
   return views.filter((view) => !seen.has(view.bookId) && seen.add(view.bookId));
 }
 
+/** Most co-viewed first; on equal counts the one from the more recently viewed book, then the lower id. */
+const byRank = (a: Candidate, b: Candidate) => b.count - a.count || a.recency - b.recency || a.bookId - b.bookId;
+
 /**
- * Books of the category co-viewed with the history, never one the reader viewed, by co-view
- * count; on equal counts the one from the more recently viewed book first. A book co-viewed with
- * several viewed books keeps its highest count (and that book as its reason).
+ * The first `limit` books of the category co-viewed with the history, never one the reader
+ * viewed, by co-view count; on equal counts the one from the more recently viewed book first. A
+ * book co-viewed with several viewed books keeps its highest count (and that book as its reason).
  */
-function rank(history: History, query: RecommendQuery, catalog: Catalog): Candidate[] {
+function rank(history: History, query: RecommendQuery, catalog: Catalog, limit: number): Candidate[] {
   const viewed = new Set(history.views.map((view) => view.bookId));
   const inCategory = catalog.inCategory(query.category);
   const all = catalog.all();
@@ -62,7 +66,7 @@ function rank(history: History, query: RecommendQuery, catalog: Catalog): Candid
       if (holds(inCategory, bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
     }
   });
-  return [...best.values()].sort((a, b) => b.count - a.count || a.recency - b.recency || a.bookId - b.bookId);
+  return firstInOrder(best.values(), limit, byRank);
 }
 
 /** `need` random books of the category outside `excluded`: sampling need + |excluded| always finds them. */
@@ -123,16 +127,14 @@ export function createPersonalisedRecommender(options: {
     }
     if (history.views.length === 0) return fallback;
     const count = Math.min(query.maxResults === 0 ? DEFAULT_MAX_RESULTS : query.maxResults, MAX_PAGE_SIZE);
-    const picks: RecommendedBook[] = rank(history, query, catalog)
-      .slice(0, count)
-      .flatMap(({ bookId, becauseId }) => {
-        // Only the picks' books are decoded (title, author), not every candidate's.
-        const book = findBook(catalog, bookId);
-        const because = findBook(catalog, becauseId);
-        return book === undefined || because === undefined
-          ? []
-          : [{ ...book, becauseOf: { id: because.id, title: because.title } }];
-      });
+    const picks: RecommendedBook[] = rank(history, query, catalog, count).flatMap(({ bookId, becauseId }) => {
+      // Only the picks' books are decoded (title, author), not every candidate's.
+      const book = findBook(catalog, bookId);
+      const because = findBook(catalog, becauseId);
+      return book === undefined || because === undefined
+        ? []
+        : [{ ...book, becauseOf: { id: because.id, title: because.title } }];
+    });
     const excluded = new Set([...history.views.map((view) => view.bookId), ...picks.map((book) => book.id)]);
     return [...picks, ...randomOutside(catalog, query, excluded, count - picks.length, random)];
   }

@@ -10,6 +10,7 @@ import {
   type RecentView,
   type StoredEvent,
 } from './event-store';
+import { parseReaderHistory } from './reader-history-reply';
 import { APPEND_EVENTS, APPLY_ENTRY, DELETE_IDLE_CONSUMERS, READER_HISTORY, TRIM_ACKNOWLEDGED } from './redis-scripts';
 import { checkLimits, clampLimit, DEFAULT_DEDUPE_TTL_MS } from './store-bounds';
 import { EventStoreError } from './store-errors';
@@ -70,6 +71,8 @@ const APPEND_CHUNK = 500;
 const CLAIM_ROUNDS = 10;
 /** The consumer's retry pause grows from 100 ms and stays at 2 s: a restarted Valkey is used within ~2 s. */
 const RETRY_MAX_MS = 2000;
+/** How long READER_HISTORY's text copy of a co-views set lives unread (it bounds their memory). */
+const CO_VIEWS_TEXT_TTL_MS = 60 * 60 * 1000;
 
 type Arg = string | number;
 /**
@@ -87,6 +90,8 @@ declare module 'ioredis' {
       maxViews: number,
       coViewsPerBook: number,
       prefix: string,
+      textPrefix: string,
+      textTtlMs: number,
     ): Result<unknown, Context>;
   }
 }
@@ -244,6 +249,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   const dedupeKey = (eventId: string) => `${ns}:event-id:${eventId}`;
   const viewsKey = (userId: number) => `${ns}:views:${userId}`;
   const coViewsPrefix = `${ns}:coviews:`;
+  const coViewsTextPrefix = `${ns}:coviews-text:`;
 
   const connection: RedisOptions = {
     // A call while disconnected fails at once instead of waiting in a queue for a reconnect.
@@ -258,7 +264,13 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
     // to reconnect), which would hold the process up 2 s (the default) after close().
     disconnectTimeout: 100,
   };
-  const client = new Redis(options.url, { ...connection, commandTimeout: commandTimeoutMs });
+  // Auto-pipelining: the commands of one event-loop turn go to Valkey in one socket write (a
+  // known reader's Recommend is one script call; 100+ of them in flight were 100+ writes).
+  const client = new Redis(options.url, {
+    ...connection,
+    commandTimeout: commandTimeoutMs,
+    enableAutoPipelining: true,
+  });
   // XREADGROUP BLOCK holds its connection for up to blockMs, so it gets one of its own, made
   // only when the consumer starts; its timeout covers the block. A read lost with a dropped
   // connection is not resent: the loop reads again.
@@ -360,6 +372,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         limits.recentViewsTtlMs,
         limits.maxCoViews,
         coViewsPrefix,
+        coViewsTextPrefix,
       );
       return event;
     });
@@ -502,21 +515,20 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       const coViewCount = clampLimit(coViewsPerBook, limits.maxCoViews);
       await usable();
       if (viewCount === 0) return { views: [], coViews: [] };
-      let reply: string[][];
+      let reply: unknown;
       try {
-        reply = (await client.bookstoreReaderHistory(
+        reply = await client.bookstoreReaderHistory(
           viewsKey(userId),
           viewCount,
-          Math.max(coViewCount, 1),
+          coViewCount,
           coViewsPrefix,
-        )) as string[][];
+          coViewsTextPrefix,
+          CO_VIEWS_TEXT_TTL_MS,
+        );
       } catch (error) {
         throw asStoreError(error);
       }
-      const [flatViews = [], ...flatCoViews] = reply;
-      // The script answers at least one co-view a book (a count of 0 means "to the end" there).
-      const coViews = flatCoViews.map((flat) => (coViewCount > 0 ? coViewsOf(flat) : []));
-      return { views: viewsOf(flatViews), coViews };
+      return parseReaderHistory(String(reply));
     },
 
     async coViewed(bookId, limit) {

@@ -220,6 +220,52 @@ describe.each(implementations)('the $name event store', (implementation) => {
     expect(await test.store.readerHistory(99, 10, 10)).toEqual({ views: [], coViews: [] });
   });
 
+  it('reads a history with a view that has no co-views, large ids and times, and no co-views asked', async () => {
+    const test = makeStore();
+    const [big, bigger] = [2 ** 31 - 1, Number.MAX_SAFE_INTEGER];
+    const late = 8_640_000_000_000_000; // the latest time a Date holds
+    // Reader 4 views one book only: it has no co-views. Reader 5 views both, late.
+    await appendAndApply(test, [view(4, 7, 1000)], [view(5, big, late - 1), view(5, bigger, late)]);
+    expect(await test.store.readerHistory(4, 10, 10)).toEqual({
+      views: [{ bookId: 7, viewedAtMs: 1000 }],
+      coViews: [[]],
+    });
+    expect(await test.store.readerHistory(5, 10, 10)).toEqual({
+      views: [
+        { bookId: bigger, viewedAtMs: late },
+        { bookId: big, viewedAtMs: late - 1 },
+      ],
+      coViews: [[{ bookId: big, count: 1 }], [{ bookId: bigger, count: 1 }]],
+    });
+    expect(await test.store.readerHistory(5, 10, 0)).toEqual({
+      views: [
+        { bookId: bigger, viewedAtMs: late },
+        { bookId: big, viewedAtMs: late - 1 },
+      ],
+      coViews: [[], []],
+    });
+    expect(await test.store.readerHistory(5, 0, 10)).toEqual({ views: [], coViews: [] });
+  });
+
+  it("answers a reader's history as it is now after more views change its books' co-views", async () => {
+    const test = makeStore();
+    const [A, B, C, D] = [21, 22, 23, 24];
+    const separately = async (userId: number, perBook: number) => {
+      const views = await test.store.recentViews(userId, 10);
+      return { views, coViews: await Promise.all(views.map((v) => test.store.coViewed(v.bookId, perBook))) };
+    };
+    await appendAndApply(test, [view(1, A), view(1, B)], [view(2, A), view(2, C)]);
+    const before = await test.store.readerHistory(1, 10, 2);
+    expect(before).toEqual(await separately(1, 2));
+    // A reader views B, C and D: A's list is unchanged, B's gains C and D, C's and D's change.
+    await appendAndApply(test, [view(3, B), view(3, C), view(3, D)]);
+    const after = await test.store.readerHistory(1, 10, 2);
+    expect(after).toEqual(await separately(1, 2));
+    expect(after).not.toEqual(before);
+    expect(await test.store.readerHistory(2, 10, 2)).toEqual(await separately(2, 2));
+    expect(await test.store.readerHistory(2, 10, 1)).toEqual(await separately(2, 1));
+  });
+
   it('pairs a view only with the books still in the capped history', async () => {
     const test = makeStore({ limits: { ...DEFAULT_READ_MODEL_LIMITS, maxRecentViews: 2 } });
     await appendAndApply(test, [view(1, 1, 1000), view(1, 2, 2000), view(1, 3, 3000), view(1, 4, 4000)]);
