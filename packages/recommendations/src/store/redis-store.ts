@@ -71,8 +71,13 @@ const APPEND_CHUNK = 500;
 const CLAIM_ROUNDS = 10;
 /** The consumer's retry pause grows from 100 ms and stays at 2 s: a restarted Valkey is used within ~2 s. */
 const RETRY_MAX_MS = 2000;
-/** How long READER_HISTORY's text copy of a co-views set lives unread (it bounds their memory). */
-const CO_VIEWS_TEXT_TTL_MS = 60 * 60 * 1000;
+/**
+ * How long READER_HISTORY's text copy of a co-views set lives once made. It bounds their memory: a
+ * copy is ~0.3 KB, made only for books in the histories read within this window, and they share
+ * a noeviction Valkey with the event log, so a minute, not longer: a reader's next pages within
+ * it find their books' copies.
+ */
+const CO_VIEWS_TEXT_TTL_MS = 60 * 1000;
 
 type Arg = string | number;
 /**
