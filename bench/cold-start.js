@@ -49,8 +49,20 @@ async function startBacking(name) {
   };
 }
 
-/** Medians of `runs` cold starts of one service, per cache state; the directories are removed after. */
+/**
+ * Medians of `runs` cold starts of one service, per cache state, with the service it needs to be
+ * ready running meanwhile; the directories are removed after.
+ */
 async function coldStarts(name, runs) {
+  const stopBacking = SERVICES[name].needs ? await startBacking(SERVICES[name].needs) : undefined;
+  try {
+    return await coldStartsOf(name, runs);
+  } finally {
+    await stopBacking?.();
+  }
+}
+
+async function coldStartsOf(name, runs) {
   const service = SERVICES[name];
   const dirs = [];
   const newDir = () => dirs.push(mkdtempSync(join(tmpdir(), 'bench-compile-cache-'))) && dirs.at(-1);
@@ -85,14 +97,7 @@ async function coldStarts(name, runs) {
 async function main() {
   const runs = Number(process.argv[2] ?? 7);
   const results = { node: process.version, loadAverageAtStart: loadavg().map((l) => round(l)), runs };
-  for (const name of Object.keys(SERVICES)) {
-    const stopBacking = SERVICES[name].needs ? await startBacking(SERVICES[name].needs) : undefined;
-    try {
-      results[name] = await coldStarts(name, runs);
-    } finally {
-      await stopBacking?.();
-    }
-  }
+  for (const name of Object.keys(SERVICES)) results[name] = await coldStarts(name, runs);
   results.loadAverageAtEnd = loadavg().map((l) => round(l));
   console.log(JSON.stringify(results, null, 2));
 }
