@@ -22,11 +22,13 @@ function render(latest) {
     `Recommend **${thousands(recommend.ours.perSecond)} req/s** (${ratios.recommend.toFixed(2)} of the bare grpc-js ` +
     `server), homepage **${thousands(homepage.ours.perSecond)} pages/s** (${ratios.homepage.toFixed(2)} of a bare ` +
     `fastify page), p99 ${ms(homepage.ours.fixedRate.p99Ms)} at a steady ${homepage.ours.fixedRate.rate} pages/s ` +
-    `(bare page ${ms(homepage.ceiling.fixedRate.p99Ms)}), cold start ${coldStart.recommendations.medianMs} / ` +
-    `${coldStart.marketplace.medianMs} ms, RSS after load ${Math.round(last(recommend.ours.rssAfterRunsMb))} / ` +
+    `(bare page ${ms(homepage.ceiling.fixedRate.p99Ms)}), cold start (a new pod's, empty compile cache) ` +
+    `${coldStart.recommendations.emptyCache.medianMs} / ${coldStart.marketplace.emptyCache.medianMs} ms, RSS after load ${Math.round(last(recommend.ours.rssAfterRunsMb))} / ` +
     `${Math.round(last(homepage.ours.rssAfterRunsMb))} MB growing ${recommend.ours.rssGrowthMbPerRun.toFixed(2)} / ` +
     `${homepage.ours.rssGrowthMbPerRun.toFixed(2)} MB a run (Recommendations / Marketplace); ` +
     `${targetList.filter((target) => target.met).length} of the ${targetList.length} targets met.`;
+  // A field latest.json no longer has (its shape changed) must fail here, not print "undefined".
+  if (/\bundefined\b|\bNaN\b/.test(sentence)) throw new Error(`latest.json lacks a figure: ${sentence}`);
   const lines = [''];
   for (const word of sentence.split(' ')) {
     const line = lines[lines.length - 1];
