@@ -50,18 +50,21 @@ describe('the probes survive a connection flood on the public port (issue 18)', 
     let flooding = true;
     let reopened = 0;
     const live = new Set<Socket>(flood);
-    const refill = (socket: Socket) =>
-      socket.once('close', () => {
-        live.delete(socket);
-        if (!flooding) return;
-        reopened += 1;
-        const again = connect({ host: '127.0.0.1', port: market.port });
-        again.on('error', () => undefined);
-        again.resume();
-        live.add(again);
-        refill(again);
-      });
-    flood.forEach(refill);
+    const reopen = (closed: Socket) => {
+      live.delete(closed);
+      if (!flooding) return;
+      reopened += 1;
+      const again = connect({ host: '127.0.0.1', port: market.port });
+      again.on('error', () => undefined);
+      again.resume();
+      live.add(again);
+      again.once('close', () => reopen(again));
+    };
+    // Those refused while the flood was opening are closed already: reopened at once too.
+    for (const socket of flood) {
+      if (socket.destroyed) reopen(socket);
+      else socket.once('close', () => reopen(socket));
+    }
 
     const onProbePort: Awaited<ReturnType<typeof probe>>[] = [];
     const onPublicPort: Awaited<ReturnType<typeof probe>>[] = [];
