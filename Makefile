@@ -78,6 +78,9 @@ bench-mtls: build ## Homepage pages/s with plaintext and with mutual TLS between
 	scripts/install-system-deps.sh wrk
 	node bench/mtls.js
 
+bench-refusals: build ## Recommends refused by the server's HTTP/2 layer at 32 in flight, hedged, with the shipped retry codes and the ones before (~1 min)
+	node bench/stream-refusals.js
+
 bench-layers: build ## Layer-cost tables: CPU µs per call from the bare server to production, one layer per row (needs h2load, wrk; ~15 min)
 	scripts/install-system-deps.sh nghttp2-client wrk
 	node bench/layers.js recommend

@@ -31,6 +31,9 @@ export interface RecommendationsConfig {
    * makes anything for them: 100 connections x 100 stalled streams peaked at 367 MB with 100,
    * 197 with 32 and 142 with 16 (127 with the ListBooks cap below). The Marketplace keeps
    * under 16 calls in flight per replica (each takes ~1 ms); further ones wait for a free stream.
+   * Node refuses now and then a stream the client had room for (a stream it has just reset is
+   * still counted here): the Marketplace tries Recommend and GetBook again on that refusal
+   * (docs/operations.md, "Stream refusals").
    */
   readonly maxConcurrentStreams: number;
   /**

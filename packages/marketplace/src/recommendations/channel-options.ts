@@ -3,7 +3,10 @@ import type { ChannelOptions, experimental } from '@grpc/grpc-js';
 
 const methods = (...names: string[]) => names.map((method) => ({ service: RECOMMENDATION_SERVICE_NAME, method }));
 
-/** UNAVAILABLE only: the call never reached a handler, so another attempt is safe. */
+/**
+ * UNAVAILABLE: the call never reached a handler, so another attempt is safe. ListBooks (a stream
+ * of up to the whole catalog, capped on the server) is retried on that code only.
+ */
 const RETRY_POLICY = {
   maxAttempts: 3,
   initialBackoff: '0.01s',
@@ -11,6 +14,20 @@ const RETRY_POLICY = {
   backoffMultiplier: 2,
   retryableStatusCodes: ['UNAVAILABLE'],
 };
+
+/**
+ * The codes on which a read-only unary call (Recommend, GetBook) is tried again: UNAVAILABLE, and
+ * RESOURCE_EXHAUSTED. Node's HTTP/2 server refuses a new stream with ENHANCE_YOUR_CALM, which
+ * grpc-js reports as RESOURCE_EXHAUSTED ("Bandwidth exhausted or memory limit exceeded"), while
+ * its table of streams is full; a stream the client has already reset (a lost hedge) can stay in
+ * that table for a turn of the server's event loop, so a client that keeps within the advertised
+ * MAX_CONCURRENT_STREAMS is refused now and then under load (0.72 % of Recommends at 32 in flight
+ * on one connection, hedged: docs/operations.md, "Stream refusals"). The refused
+ * stream reached no handler, and the calls have no side effects, so another attempt is safe. The
+ * same code from a handler (a server at one of its limits) gets no more attempts than UNAVAILABLE
+ * does, and counts against the retry throttle and the hedge budget (hedge-budget.ts) as it does.
+ */
+const READ_RETRY_CODES = ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'];
 
 /**
  * Ejects a replica failing more than 40 % of at least 10 calls in a 1 s interval, for 5 s (10 s,
@@ -42,12 +59,12 @@ export const OUTLIER_DETECTION = {
 export function recommendationsServiceConfig(hedgingDelayMs?: number): object {
   const hedgedOrRetried =
     hedgingDelayMs === undefined
-      ? { retryPolicy: RETRY_POLICY }
+      ? { retryPolicy: { ...RETRY_POLICY, retryableStatusCodes: READ_RETRY_CODES } }
       : {
           hedgingPolicy: {
             maxAttempts: 2,
             hedgingDelay: `${hedgingDelayMs / 1000}s`,
-            nonFatalStatusCodes: ['UNAVAILABLE'],
+            nonFatalStatusCodes: READ_RETRY_CODES,
           },
         };
   return {

@@ -7,7 +7,8 @@ import { type ServiceError, status as Status } from '@grpc/grpc-js';
  *
  * - UNAVAILABLE: nothing listening, a connection or TLS handshake that failed, a server draining.
  * - DEADLINE_EXCEEDED: no answer within RECOMMENDATIONS_TIMEOUT_MS.
- * - RESOURCE_EXHAUSTED: the server is at one of its limits (concurrent streams, connections).
+ * - RESOURCE_EXHAUSTED: the server is at one of its limits (concurrent streams, connections);
+ *   Recommend and GetBook have been tried again on it first (channel-options.ts).
  * - CANCELLED: the server reset the call, as a replica's forced shutdown does to calls in flight.
  * - any code on a call ended by an HTTP/2 stream reset rather than a gRPC status: grpc-js reports
  *   a reset with INTERNAL_ERROR (a session torn down mid-call) as INTERNAL "Received RST_STREAM

@@ -29,7 +29,7 @@ describe('the service config (recommendations/channel-options.ts)', () => {
     expect(hedged?.hedgingPolicy).toEqual({
       maxAttempts: 2,
       hedgingDelay: '0.005s',
-      nonFatalStatusCodes: ['UNAVAILABLE'],
+      nonFatalStatusCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'],
     });
   });
 
