@@ -34,10 +34,22 @@ interface Candidate {
   readonly becauseId: number;
 }
 
-/** Whether `list` (in id order) holds `id`: ids only, no title or author decoded. */
-function holds(list: BookList, id: number): boolean {
-  const at = list.indexAfter(id - 1);
-  return at < list.length && list.idAt(at) === id;
+/** Each list's ids, made once per list on first use: a catalog's lists never change. */
+const idSets = new WeakMap<BookList, Set<number>>();
+
+/**
+ * The ids `list` holds, as a Set: ~400 candidates a call are checked against their category, and
+ * a hash lookup costs a fraction of a binary search over the list (docs/benchmarks.md, "Known
+ * reader"). A 10,000-book catalog's sets hold 20,000 ids in all, ~0.3 MB.
+ */
+function idsOf(list: BookList): Set<number> {
+  let ids = idSets.get(list);
+  if (ids === undefined) {
+    ids = new Set();
+    for (let i = 0; i < list.length; i++) ids.add(list.idAt(i));
+    idSets.set(list, ids);
+  }
+  return ids;
 }
 
 /** Each view's book once, most recent first (the store may hold a book viewed twice). */
@@ -56,14 +68,14 @@ const byRank = (a: Candidate, b: Candidate) => b.count - a.count || a.recency - 
  */
 function rank(history: History, query: RecommendQuery, catalog: Catalog, limit: number): Candidate[] {
   const viewed = new Set(history.views.map((view) => view.bookId));
-  const inCategory = catalog.inCategory(query.category);
-  const all = catalog.all();
+  const inCategory = idsOf(catalog.inCategory(query.category));
+  const all = idsOf(catalog.all());
   const best = new Map<number, Candidate>();
   history.views.forEach((view, recency) => {
-    if (!holds(all, view.bookId)) return;
+    if (!all.has(view.bookId)) return;
     for (const { bookId, count } of history.coViews[recency] ?? []) {
       if (viewed.has(bookId) || (best.get(bookId)?.count ?? 0) >= count) continue;
-      if (holds(inCategory, bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
+      if (inCategory.has(bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
     }
   });
   return firstInOrder(best.values(), limit, byRank);

@@ -28,3 +28,52 @@ describe("READER_HISTORY's reply", () => {
     });
   });
 });
+
+/**
+ * The reply's meaning, written the plain way (split, then Number()): the one-pass parse must
+ * answer the same for every reply, whole or cut anywhere.
+ */
+function reference(reply: string) {
+  if (reply === '') return { views: [], coViews: [] };
+  const numbers = reply.split(',').map(Number);
+  let at = 0;
+  const pairsAt = () => {
+    const pairs = numbers[at++] ?? 0;
+    return Math.max(0, Math.min(pairs, Math.floor((numbers.length - at) / 2)));
+  };
+  const views: { bookId: number; viewedAtMs: number }[] = [];
+  for (let i = pairsAt(); i > 0; i--, at += 2) views.push({ bookId: numbers[at]!, viewedAtMs: numbers[at + 1]! });
+  const coViews = views.map(() => {
+    const list: { bookId: number; count: number }[] = [];
+    for (let i = pairsAt(); i > 0; i--, at += 2) list.push({ bookId: numbers[at]!, count: numbers[at + 1]! });
+    return list;
+  });
+  return { views, coViews };
+}
+
+describe("READER_HISTORY's reply, against a plain reading", () => {
+  it('answers the same for 2,000 random replies and every cut of each', () => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const odd = ['1.5', '-3', '1e3', '', '00', '12345678901234567'];
+    const number = () => (random(20) === 0 ? odd[random(odd.length)]! : String(random(2_000_000_000_000)));
+    for (let r = 0; r < 2000; r += 1) {
+      const views = random(6);
+      const parts = [String(views)];
+      for (let v = 0; v < views * 2; v += 1) parts.push(number());
+      for (let v = 0; v < views; v += 1) {
+        const pairs = random(5);
+        parts.push(String(random(10) === 0 ? pairs + 2 : pairs));
+        for (let p = 0; p < pairs * 2; p += 1) parts.push(number());
+      }
+      const reply = parts.join(',');
+      for (const cut of [reply.length, random(reply.length + 1), reply.lastIndexOf(',')]) {
+        const text = reply.slice(0, Math.max(0, cut));
+        expect(parseReaderHistory(text)).toEqual(reference(text));
+      }
+    }
+  });
+});
