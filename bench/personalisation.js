@@ -9,7 +9,7 @@ const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { runH2load } = require('./lib/h2load');
-const { rssMb, startPinned, stop } = require('./lib/processes');
+const { cpuMicros, rssMb, startPinned, stop } = require('./lib/processes');
 
 const ROOT = join(__dirname, '..');
 const RECOMMENDATIONS = join(ROOT, 'packages/recommendations/dist/main.js');
@@ -110,8 +110,16 @@ async function measure(store, env, port) {
     );
     await recordEvents(client, history);
     await waitApplied(client);
-    const run = (userId) =>
-      runH2load({ cpu: 1, port, seconds: SECONDS, warmupSeconds: 2, request: { userId, category: 1, maxResults: 3 } });
+    // A 2 s warm-up run, then the measured one, with the server's CPU time per call over it:
+    // steadier than req/s on a machine other work loads.
+    const run = (userId) => {
+      const request = { userId, category: 1, maxResults: 3 };
+      runH2load({ cpu: 1, port, seconds: 2, request });
+      const before = cpuMicros(server.pid);
+      const result = runH2load({ cpu: 1, port, seconds: SECONDS, request });
+      const calls = result.succeeded + result.failed + result.errored;
+      return { ...result, cpuMicrosPerCall: Math.round((cpuMicros(server.pid) - before) / calls) };
+    };
     const anonymous = run(0);
     const known = run(KNOWN_READER);
     return { store, eventsPerSecond: Math.round(perSecond), anonymous, known, rssMb: rssMb(server.pid) };
@@ -140,6 +148,9 @@ async function main() {
       console.log(`${''.padEnd(8)} Recommend anonymous: ${fmt(row.anonymous)}`);
       console.log(
         `${''.padEnd(8)} Recommend, 50 views: ${fmt(row.known)}  (${(row.known.reqPerSec / row.anonymous.reqPerSec).toFixed(2)}x anonymous)`,
+      );
+      console.log(
+        `${''.padEnd(8)} server CPU a call: anonymous ${row.anonymous.cpuMicrosPerCall} us, 50 views ${row.known.cpuMicrosPerCall} us (${(row.anonymous.cpuMicrosPerCall / row.known.cpuMicrosPerCall).toFixed(2)}x)`,
       );
       console.log(`${''.padEnd(8)} RSS after: ${row.rssMb} MB`);
     }

@@ -39,8 +39,8 @@ const idSets = new WeakMap<BookList, Set<number>>();
 
 /**
  * The ids `list` holds, as a Set: ~400 candidates a call are checked against their category, and
- * a hash lookup costs a fraction of a binary search over the list (docs/benchmarks.md, "Known
- * reader"). A 10,000-book catalog's sets hold 20,000 ids in all, ~0.3 MB.
+ * a hash lookup costs a fraction of a binary search over the list (docs/benchmarks.md,
+ * "Personalisation"). A 10,000-book catalog's sets hold 20,000 ids in all, ~0.3 MB.
  */
 function idsOf(list: BookList): Set<number> {
   let ids = idSets.get(list);

@@ -16,7 +16,7 @@ const EXACT_DIGITS = 15;
  * plain digits (every id, time and count Valkey writes here) are read in place; anything else (a
  * sign, a point, an exponent, more than 15 digits) is read by Number(), as before. Through an
  * array of ~860 numbers (doubles, the times being past 2^31), the parse cost 29 µs a call; read
- * directly, ids and counts stay small integers (bench in docs/benchmarks.md, "Known reader").
+ * directly, ids and counts stay small integers (docs/benchmarks.md, "Personalisation").
  */
 export function parseReaderHistory(reply: string): ReaderHistory {
   if (reply === '') return { views: [], coViews: [] };
