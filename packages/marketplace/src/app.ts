@@ -7,7 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { registerApiDocs } from './api/docs';
+import { type ApiDocsRegistration, registerApiDocs } from './api/docs';
 import { createMalformedRequestAnswers } from './http/malformed-requests';
 import type { MarketplaceConfig } from './config';
 import { registerConnectionGuards, serverOptions } from './http/connection-guards';
@@ -50,6 +50,8 @@ export interface AppOptions {
   isStarted?: () => boolean;
   /** Draws the access log's sample (Math.random unless a test seeds it). */
   random?: () => number;
+  /** How `/docs` and `/openapi.json` are registered: `registerApiDocs` unless a test compares another. */
+  apiDocs?: ApiDocsRegistration;
 }
 
 /** Builds the marketplace as a fastify instance, without listening: tests use `inject`. */
@@ -103,7 +105,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staticFiles, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', index: false });
   await registerViews(app);
   registerErrorHandling(app);
-  await registerApiDocs(app);
+  // The JSON API's routes: the app's, and the docs instance's to build the OpenAPI document from.
+  const registerApi = async (instance: FastifyInstance) => {
+    await instance.register(apiRoutes, { recommendations: options.recommendations });
+    await instance.register(bookApiRoutes, { recommendations: options.recommendations });
+  };
+  await (options.apiDocs ?? registerApiDocs)(app, registerApi);
   await app.register(healthRoutes, { isReady, isStarted: options.isStarted });
   const recordPage = pageRecorder(options.metrics);
   await app.register(homeRoutes, {
@@ -118,7 +125,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookie: config.cookieSecure,
     recordPage,
   });
-  await app.register(apiRoutes, { recommendations: options.recommendations });
-  await app.register(bookApiRoutes, { recommendations: options.recommendations });
+  await registerApi(app);
   return app;
 }
