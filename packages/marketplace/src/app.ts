@@ -1,10 +1,5 @@
 import staticFiles from '@fastify/static';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type ApiDocsRegistration, registerApiDocs } from './api/docs';
@@ -30,8 +25,6 @@ import { registerRateLimit } from './http/rate-limit';
 import { registerSecurityHeaders } from './http/security-headers';
 import { urlLengthGuard } from './http/url-length-guard';
 import { registerViews } from './pages/views';
-
-type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** The stylesheet and other assets, beside src/ and dist/. */
 export const PUBLIC_DIR = join(__dirname, '..', 'public');
@@ -72,12 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown query keys are an error, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
     // Ajv and fast-json-stringify load and compile the route schemas after start-up (issue 27).
-    schemaController: {
-      compilersFactory: {
-        buildValidator: compilers.buildValidator as CompilersFactory['buildValidator'],
-        buildSerializer: compilers.buildSerializer as CompilersFactory['buildSerializer'],
-      },
-    },
+    schemaController: compilers.schemaController,
     // At most one access-log line per request (observability/access-log.ts) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });

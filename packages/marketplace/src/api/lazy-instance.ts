@@ -1,13 +1,6 @@
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { lazyCompilers } from '../http/lazy-compilers';
-
-type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /** The header that numbers each forwarded request, so the instance's handlers can report on it. */
 const FORWARD_ID = 'x-forward-id';
@@ -44,15 +37,7 @@ export function lazyInstance(setup: (instance: FastifyInstance) => Promise<void>
 
   const create = async (): Promise<FastifyInstance> => {
     // Its routes' validators are never needed (only the forwarded paths reach it): never compiled.
-    const compilers = lazyCompilers();
-    const created = Fastify({
-      schemaController: {
-        compilersFactory: {
-          buildValidator: compilers.buildValidator as CompilersFactory['buildValidator'],
-          buildSerializer: compilers.buildSerializer as CompilersFactory['buildSerializer'],
-        },
-      },
-    });
+    const created = Fastify({ schemaController: lazyCompilers().schemaController });
     created.setNotFoundHandler(async (request, reply) => {
       outcomes.set(idOf(request), NOT_FOUND);
       return reply.code(404).send();

@@ -1,3 +1,4 @@
+import type { FastifyServerOptions } from 'fastify';
 import type { FastifyRouteSchemaDef } from 'fastify/types/schema';
 import { createRequire } from 'node:module';
 
@@ -5,6 +6,7 @@ type Fn = ((...args: unknown[]) => unknown) & { errors?: unknown; schemaEnv?: un
 type Compiler = (routeSchema: FastifyRouteSchemaDef<unknown>) => Fn;
 /** fastify's `schemaController.compilersFactory.build*` (typed by @fastify/ajv-compiler). */
 type CompilerFactory = (externalSchemas: unknown, options: unknown) => Compiler;
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /**
  * fastify's own validator and serializer compilers (@fastify/ajv-compiler and
@@ -25,6 +27,8 @@ type CompilerFactory = (externalSchemas: unknown, options: unknown) => Compiler;
 export function lazyCompilers(): {
   buildValidator: CompilerFactory;
   buildSerializer: CompilerFactory;
+  /** Both, as fastify's `schemaController` option takes them. */
+  schemaController: NonNullable<FastifyServerOptions['schemaController']>;
   compileAll: () => void;
 } {
   const pending: Array<() => void> = [];
@@ -54,9 +58,17 @@ export function lazyCompilers(): {
         return lazy;
       };
     };
+  const buildValidator = lazyFactory('@fastify/ajv-compiler', true);
+  const buildSerializer = lazyFactory('@fastify/fast-json-stringify-compiler', false);
   return {
-    buildValidator: lazyFactory('@fastify/ajv-compiler', true),
-    buildSerializer: lazyFactory('@fastify/fast-json-stringify-compiler', false),
+    buildValidator,
+    buildSerializer,
+    schemaController: {
+      compilersFactory: {
+        buildValidator: buildValidator as CompilersFactory['buildValidator'],
+        buildSerializer: buildSerializer as CompilersFactory['buildSerializer'],
+      },
+    },
     compileAll: () => {
       for (const compile of pending.splice(0)) compile();
     },

@@ -44,12 +44,7 @@ describe('lazy compilers', () => {
     const eager = appWith({});
     const compilers = lazyCompilers();
     const lazy = appWith({
-      schemaController: {
-        compilersFactory: {
-          buildValidator: compilers.buildValidator as CompilersFactory['buildValidator'],
-          buildSerializer: compilers.buildSerializer as CompilersFactory['buildSerializer'],
-        },
-      },
+      schemaController: compilers.schemaController,
     });
     try {
       const answers = async (app: FastifyInstance) => {
