@@ -118,6 +118,7 @@ async function measure(store, env, port) {
       const before = cpuMicros(server.pid);
       const result = runH2load({ cpu: 1, port, seconds: SECONDS, request });
       const calls = result.succeeded + result.failed + result.errored;
+      if (calls === 0) throw new Error(`no Recommend answered for user ${userId} in ${SECONDS} s`);
       return { ...result, cpuMicrosPerCall: Math.round((cpuMicros(server.pid) - before) / calls) };
     };
     const anonymous = run(0);

@@ -54,20 +54,25 @@ async function registerSwagger(docs: FastifyInstance, apiRoutes: ApiRoutes): Pro
  *
  * @fastify/swagger and @fastify/swagger-ui (with yaml and json-schema-resolver) took ~70 ms of
  * the start's CPU for pages few ask for (issue 27). They live in a second instance, never
- * listening, built on the first request for them or 1 s after the app listens, whichever comes
+ * listening, built on the first request for them or 2 s after the app listens, whichever comes
  * first; the app has the same routes and forwards them there (lazy-instance.ts). Swagger UI's
  * files stay served from memory here, ahead of the forwarding.
  */
 export const registerApiDocs: ApiDocsRegistration = async (app, apiRoutes) => {
   const docs = lazyInstance((instance) => registerSwagger(instance, apiRoutes));
+  let timer: NodeJS.Timeout | undefined;
   app.addHook('onListen', (done) => {
     const build = () => {
       docs.build().catch((error: unknown) => app.log.error({ err: error }, 'building the API docs failed'));
     };
-    setTimeout(build, 1000).unref();
+    // After app.ts' compileAll (1 s), so the two bursts of work do not stack.
+    timer = setTimeout(build, 2000).unref();
     done();
   });
-  app.addHook('onClose', docs.close);
+  app.addHook('onClose', async () => {
+    clearTimeout(timer);
+    await docs.close();
+  });
   app.route({ method: ['GET', 'HEAD'], url: '/openapi.json', handler: docs.forward });
   // Swagger UI injects <style> elements, so its pages alone allow inline styles; scripts stay
   // 'self' only, and every other page keeps the strict policy. The scope confines the hook.

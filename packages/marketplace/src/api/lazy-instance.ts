@@ -50,7 +50,9 @@ export function lazyInstance(setup: (instance: FastifyInstance) => Promise<void>
     await created.ready();
     return created;
   };
-  const build = () => (instance ??= create());
+  let closed = false;
+  // Once closed, never built: a timer or a late request must not leave an instance nobody closes.
+  const build = () => (instance ??= closed ? Promise.reject(new Error('closed')) : create());
 
   const forward = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const target = await build();
@@ -81,6 +83,7 @@ export function lazyInstance(setup: (instance: FastifyInstance) => Promise<void>
   };
 
   const close = async () => {
+    closed = true;
     const built = await instance?.catch(() => undefined);
     await built?.close();
   };

@@ -26,6 +26,8 @@ const RETRY_POLICY = {
  * stream reached no handler, and the calls have no side effects, so another attempt is safe. The
  * same code from a handler (a server at one of its limits) gets no more attempts than UNAVAILABLE
  * does, and counts against the retry throttle and the hedge budget (hedge-budget.ts) as it does.
+ * Recommend and GetBook have no such limit today; one added to them should answer with the
+ * trailer `grpc-retry-pushback-ms: -1` (gRFC A6), which tells grpc-js not to try again.
  */
 const READ_RETRY_CODES = ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'];
 

@@ -34,22 +34,33 @@ interface Candidate {
   readonly becauseId: number;
 }
 
-/** Each list's ids, made once per list on first use: a catalog's lists never change. */
+/** Whether `list` (in id order) holds `id`: ids only, no title or author decoded. */
+function holds(list: BookList, id: number): boolean {
+  const at = list.indexAfter(id - 1);
+  return at < list.length && list.idAt(at) === id;
+}
+
+/** Category lists up to this many books get a Set of their ids (~0.5 MB at most); larger ones are searched. */
+const MAX_SET_IDS = 20_000;
+/** Each category list's ids, made on first use: a catalog's lists are made once and never change. */
 const idSets = new WeakMap<BookList, Set<number>>();
 
 /**
- * The ids `list` holds, as a Set: ~400 candidates a call are checked against their category, and
- * a hash lookup costs a fraction of a binary search over the list (docs/benchmarks.md,
- * "Personalisation"). A 10,000-book catalog's sets hold 20,000 ids in all, ~0.3 MB.
+ * Whether a book of `list` (a category's books) has this id. ~400 candidates a call are checked
+ * against their category, and a hash lookup costs a fraction of a binary search over the list
+ * (docs/benchmarks.md, "Personalisation", step 6); a list of more than MAX_SET_IDS books is
+ * searched, so a huge catalog does not pay for a Set of every id.
  */
-function idsOf(list: BookList): Set<number> {
+function membership(list: BookList): (id: number) => boolean {
+  if (list.length > MAX_SET_IDS) return (id) => holds(list, id);
   let ids = idSets.get(list);
   if (ids === undefined) {
     ids = new Set();
     for (let i = 0; i < list.length; i++) ids.add(list.idAt(i));
     idSets.set(list, ids);
   }
-  return ids;
+  const set = ids;
+  return (id) => set.has(id);
 }
 
 /** Each view's book once, most recent first (the store may hold a book viewed twice). */
@@ -68,14 +79,14 @@ const byRank = (a: Candidate, b: Candidate) => b.count - a.count || a.recency - 
  */
 function rank(history: History, query: RecommendQuery, catalog: Catalog, limit: number): Candidate[] {
   const viewed = new Set(history.views.map((view) => view.bookId));
-  const inCategory = idsOf(catalog.inCategory(query.category));
-  const all = idsOf(catalog.all());
+  const inCategory = membership(catalog.inCategory(query.category));
+  const all = catalog.all();
   const best = new Map<number, Candidate>();
   history.views.forEach((view, recency) => {
-    if (!all.has(view.bookId)) return;
+    if (!holds(all, view.bookId)) return;
     for (const { bookId, count } of history.coViews[recency] ?? []) {
       if (viewed.has(bookId) || (best.get(bookId)?.count ?? 0) >= count) continue;
-      if (inCategory.has(bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
+      if (inCategory(bookId)) best.set(bookId, { bookId, count, recency, becauseId: view.bookId });
     }
   });
   return firstInOrder(best.values(), limit, byRank);

@@ -83,3 +83,61 @@ describe('the personalised recommender', () => {
     ]);
   });
 });
+
+describe('the personalised recommender on a catalog of any size', () => {
+  // Category lists of up to 20,000 books are checked through a Set of their ids, larger ones by a
+  // binary search (personalised-recommender.ts): both must pick the same books.
+  const categories = [
+    BookCategory.BOOK_CATEGORY_MYSTERY,
+    BookCategory.BOOK_CATEGORY_SCIENCE_FICTION,
+    BookCategory.BOOK_CATEGORY_SELF_HELP,
+  ];
+  const books = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      id: i + 1,
+      title: `Book ${i + 1}`,
+      author: 'A. Writer',
+      category: categories[i % 3] as BookCategory,
+    }));
+
+  async function picksOn(count: number) {
+    const bigOrSmall = createCatalog(books(count));
+    const store = createMemoryStore();
+    // Mystery books are 1, 4, 7, …: reader 1 views 4 and 7; others co-view 10, 13 and 11 (science fiction).
+    const views: Array<[number, number]> = [
+      [50, 4],
+      [50, 10],
+      [51, 7],
+      [51, 13],
+      [52, 7],
+      [52, 11],
+      [52, 13],
+      [1, 4],
+      [1, 7],
+    ];
+    await store.append(
+      views.map(([userId, bookId], i) => ({ eventId: `e${i}`, userId, bookId, kind: VIEWED, occurredAtMs: NOW + i })),
+    );
+    const recommender = createPersonalisedRecommender({
+      recommender: createRecommender({ catalog: bigOrSmall }),
+      catalog: bigOrSmall,
+      store,
+      readTimeoutMs: 1000,
+    });
+    const picks = await recommender.recommend({
+      userId: 1,
+      category: BookCategory.BOOK_CATEGORY_MYSTERY,
+      maxResults: 2,
+    });
+    return picks.map((book) => [book.id, book.becauseOf?.id]);
+  }
+
+  it('picks the same books with 60 books (a Set of each category) and 60,003 (a search)', async () => {
+    const expected = [
+      [13, 7], // co-viewed with 7 by two readers
+      [10, 4],
+    ];
+    expect(await picksOn(60)).toEqual(expected);
+    expect(await picksOn(3 * 20_001)).toEqual(expected);
+  });
+});

@@ -52,7 +52,7 @@ function reference(reply: string) {
 }
 
 describe("READER_HISTORY's reply, against a plain reading", () => {
-  it('answers the same for 2,000 random replies and every cut of each', () => {
+  it('answers the same for 2,000 random replies, whole and cut at three places each', () => {
     let seed = 42;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -62,11 +62,14 @@ describe("READER_HISTORY's reply, against a plain reading", () => {
     const number = () => (random(20) === 0 ? odd[random(odd.length)]! : String(random(2_000_000_000_000)));
     for (let r = 0; r < 2000; r += 1) {
       const views = random(6);
-      const parts = [String(views)];
+      // Now and then a count that is not a plain one (1.5, -3, 1e3, empty, …), which a reply from
+      // Valkey never has, so the two readings must still agree on it.
+      const count = (n: number) => (random(30) === 0 ? odd[random(odd.length)]! : String(n));
+      const parts = [count(views)];
       for (let v = 0; v < views * 2; v += 1) parts.push(number());
       for (let v = 0; v < views; v += 1) {
         const pairs = random(5);
-        parts.push(String(random(10) === 0 ? pairs + 2 : pairs));
+        parts.push(count(random(10) === 0 ? pairs + 2 : pairs));
         for (let p = 0; p < pairs * 2; p += 1) parts.push(number());
       }
       const reply = parts.join(',');

@@ -68,7 +68,7 @@ export function acceptQueue(port: number): number {
  * play a client that does not read.
  *
  * A hundred at a time: each hundred has connected and the listener's accept queue has drained
- * (within 2 s) before the next. A client can open connections faster than a loaded server accepts
+ * before the next (within 5 s, or it throws). A client can open connections faster than a loaded server accepts
  * them; once the queue (511) is full, the kernel answers with SYN cookies and drops the
  * handshake's last ACK, so the client's socket is connected while the server never hears of it
  * (`Possible SYN flooding` in the kernel log). Such a flood never reaches the server's connection
@@ -92,9 +92,17 @@ export async function openConnections(port: number, count: number): Promise<Sock
           ),
       ),
     );
-    const until = Date.now() + 2000;
-    while (acceptQueue(port) > 0 && Date.now() < until) await sleep(2);
     sockets.push(...batch);
+    const until = Date.now() + 5000;
+    while (acceptQueue(port) > 0) {
+      if (Date.now() > until) {
+        resetAll(sockets);
+        throw new Error(
+          `port ${port}: connections still waiting to be accepted after 5 s; the flood would not be the one intended`,
+        );
+      }
+      await sleep(10);
+    }
   }
   return sockets;
 }
